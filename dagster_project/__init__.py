@@ -1,0 +1,1 @@
+"""Papers Warehouse: raw Daily Papers scrapes in, a validated DuckDB warehouse out."""
