@@ -1,0 +1,168 @@
+"""Raw files into the lake, incrementally: only files whose bytes or scrape time changed."""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+
+from dagster_project.decoding import Undecodable, decode
+from dagster_project.formats import ParsedFile, parse_raw_text
+from dagster_project.lake import Lake, LakeEntry
+from dagster_project.raw_files import (
+    SidecarError,
+    list_raw_files,
+    scrape_time,
+    sha256_of,
+    sidecar_for,
+)
+from dagster_project.schema import LISTING_SCHEMA, REJECT_SCHEMA
+from dagster_project.text_page import Reject
+
+log = logging.getLogger(__name__)
+
+MANIFEST_SAVE_EVERY = 500
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class IngestReport:
+    files_seen: int = 0
+    files_parsed: list[str] = field(default_factory=list)
+    records_written: int = 0
+    rejects_written: int = 0
+    files_rejected: list[str] = field(default_factory=list)  # no listing could be read
+    removed_debris: int = 0
+
+    @property
+    def nothing_new(self) -> bool:
+        return not self.files_parsed
+
+
+def ingest(raw_dir: Path, lake: Lake, progress: Progress | None = None) -> IngestReport:
+    lake.ensure_layout()
+    entries = lake.read_manifest()
+    report = IngestReport(removed_debris=len(lake.remove_unreferenced(entries)))
+    files = list_raw_files(raw_dir)
+    report.files_seen = len(files)
+    ingested_at = datetime.now(UTC)
+    for number, path in enumerate(files, start=1):
+        key = path.relative_to(raw_dir).as_posix()
+        if progress:
+            progress(number, len(files), key)
+        old = entries.get(key)
+        signature = _stat_signature(path)
+        if old is not None and _signature_of(old) == signature:
+            continue
+        entry = ingest_file(path, key, lake, signature, ingested_at, old)
+        entries[key] = entry
+        if entry is not old and (old is None or entry.file_id != old.file_id):
+            report.files_parsed.append(key)
+            report.records_written += entry.records
+            report.rejects_written += entry.rejects
+            if entry.records == 0 and entry.rejects:
+                report.files_rejected.append(key)
+        if old is not None and old.file_id != entry.file_id and not _still_named(old, entries):
+            lake.remove(old.file_id)
+        if number % MANIFEST_SAVE_EVERY == 0:  # an interrupted build keeps its progress
+            lake.write_manifest(entries)
+    lake.write_manifest(entries)
+    return report
+
+
+def forget(raw_key: str, lake: Lake) -> LakeEntry | None:
+    """Remove one raw file's rows from the lake (the lake otherwise keeps vanished files)."""
+    entries = lake.read_manifest()
+    entry = entries.pop(raw_key, None)
+    if entry is not None:
+        if not _still_named(entry, entries):
+            lake.remove(entry.file_id)
+        lake.write_manifest(entries)
+        log.warning("forgot %s: removed its %d listings and %d rejects from the lake",
+                    raw_key, entry.records, entry.rejects)
+    return entry
+
+
+def ingest_file(path: Path, key: str, lake: Lake, signature: tuple, ingested_at: datetime,
+                old: LakeEntry | None) -> LakeEntry:
+    """Parse one raw file and write its lake files; bad content becomes reject rows."""
+    try:
+        content = path.read_bytes()
+    except OSError as problem:
+        content = b""
+        sha256 = sha256_of(key.encode())
+        scraped_at = ingested_at
+        parsed = _whole_file_reject(f"unreadable: {problem.strerror}; check its permissions")
+    else:
+        sha256 = sha256_of(content)
+        try:
+            scraped_at = scrape_time(path).scraped_at
+        except SidecarError as problem:
+            scraped_at = ingested_at
+            parsed = _whole_file_reject(f"bad sidecar: {problem}")
+        else:
+            parsed = None
+    file_id = f"{sha256}_{scraped_at:%Y%m%dT%H%M%S%f}"
+    if old is not None and old.file_id == file_id:
+        return _with_signature(old, signature)  # touched, not changed
+    if parsed is None:
+        decoded = decode(content)
+        if isinstance(decoded, Undecodable):
+            parsed = ParsedFile(None, rejects=[Reject(decoded.line_number, decoded.reason,
+                                                      decoded.snippet)])
+        else:
+            parsed = parse_raw_text(decoded, scraped_at)
+    provenance = {"source_file": key, "source_sha256": sha256,
+                  "source_format": parsed.source_format, "ingested_at": ingested_at}
+    lake.write(file_id, _listings_table(parsed.records, provenance, scraped_at),
+               _rejects_table(parsed.rejects, provenance))
+    for reject in parsed.rejects:
+        line = f":{reject.line_number}" if reject.line_number else ""
+        log.warning("rejected %s%s: %s", key, line, reject.reason)
+    size, mtime_ns, ctime_ns, sidecar_mtime_ns = signature
+    return LakeEntry(
+        sha256=sha256, scraped_at=scraped_at.isoformat(), file_id=file_id, size=size,
+        mtime_ns=mtime_ns, ctime_ns=ctime_ns, sidecar_mtime_ns=sidecar_mtime_ns,
+        source_format=parsed.source_format, records=len(parsed.records),
+        rejects=len(parsed.rejects), ingested_at=ingested_at.isoformat(),
+    )
+
+
+def _whole_file_reject(reason: str) -> ParsedFile:
+    return ParsedFile(None, rejects=[Reject(None, reason, "")])
+
+
+def _listings_table(records: list[dict], provenance: dict, scraped_at: datetime) -> pa.Table:
+    rows = [{**record, **provenance, "scraped_at": scraped_at} for record in records]
+    return pa.Table.from_pylist(rows, schema=LISTING_SCHEMA)
+
+
+def _rejects_table(rejects: list[Reject], provenance: dict) -> pa.Table:
+    rows = [{"line_number": r.line_number, "reason": r.reason, "snippet": r.snippet,
+             **provenance} for r in rejects]
+    return pa.Table.from_pylist(rows, schema=REJECT_SCHEMA)
+
+
+def _stat_signature(path: Path) -> tuple:
+    """Cheap change detection: a file whose stat is unchanged is not re-read or re-hashed."""
+    stat = path.stat()
+    sidecar = sidecar_for(path)
+    sidecar_mtime = sidecar.stat().st_mtime_ns if sidecar else None
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, sidecar_mtime)
+
+
+def _signature_of(entry: LakeEntry) -> tuple:
+    return (entry.size, entry.mtime_ns, entry.ctime_ns, entry.sidecar_mtime_ns)
+
+
+def _with_signature(entry: LakeEntry, signature: tuple) -> LakeEntry:
+    size, mtime_ns, ctime_ns, sidecar_mtime_ns = signature
+    return LakeEntry(**{**entry.__dict__, "size": size, "mtime_ns": mtime_ns,
+                        "ctime_ns": ctime_ns, "sidecar_mtime_ns": sidecar_mtime_ns})
+
+
+def _still_named(entry: LakeEntry, entries: dict[str, LakeEntry]) -> bool:
+    return any(other.file_id == entry.file_id for other in entries.values())

@@ -1,0 +1,78 @@
+"""The landing zone: which raw files exist, their content hash and their scrape date."""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+SIDECAR_SUFFIX = ".meta.json"
+LEADING_ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+
+
+@dataclass(frozen=True)
+class ScrapeTime:
+    scraped_at: datetime
+    source: str  # "sidecar", "file name" or "mtime": how we know
+
+
+class SidecarError(ValueError):
+    """A sidecar exists but does not say when the page was scraped."""
+
+
+def list_raw_files(raw_dir: Path) -> list[Path]:
+    """Raw files in a stable order; sidecars and hidden files are not raw pages."""
+    if not raw_dir.is_dir():
+        return []
+    return sorted(
+        path
+        for path in raw_dir.rglob("*")
+        if path.is_file()
+        and not path.name.endswith(SIDECAR_SUFFIX)
+        and not any(part.startswith(".") for part in path.relative_to(raw_dir).parts)
+    )
+
+
+def sha256_of(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def sidecar_for(path: Path) -> Path | None:
+    """`page.txt.meta.json` or `page.meta.json`, whichever exists."""
+    for candidate in (path.with_name(path.name + SIDECAR_SUFFIX),
+                      path.with_name(path.stem + SIDECAR_SUFFIX)):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def scrape_time(path: Path) -> ScrapeTime:
+    """When the page was scraped: sidecar, then an ISO date leading the name, then mtime."""
+    sidecar = sidecar_for(path)
+    if sidecar is not None:
+        return ScrapeTime(_read_sidecar(sidecar), "sidecar")
+    leading = LEADING_ISO_DATE.match(path.name)
+    if leading:
+        try:
+            day = date.fromisoformat(leading[1])
+        except ValueError:
+            pass
+        else:
+            return ScrapeTime(datetime(day.year, day.month, day.day, tzinfo=UTC), "file name")
+    return ScrapeTime(datetime.fromtimestamp(path.stat().st_mtime, tz=UTC), "mtime")
+
+
+def _read_sidecar(sidecar: Path) -> datetime:
+    try:
+        value = json.loads(sidecar.read_text(encoding="utf-8"))["scraped_at"]
+        scraped_at = datetime.fromisoformat(value)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError,
+            ValueError) as problem:
+        raise SidecarError(
+            f"{sidecar.name} must be JSON like {{\"scraped_at\": \"2025-12-12T09:00:00Z\"}} "
+            f"({type(problem).__name__}: {problem})"
+        ) from problem
+    if scraped_at.tzinfo is None:  # a naive time is taken as UTC
+        scraped_at = scraped_at.replace(tzinfo=UTC)
+    return scraped_at.astimezone(UTC)
