@@ -1,0 +1,45 @@
+"""The raw → lake asset: parse new raw files into Parquet, with their rejects beside them."""
+
+import dagster as dg
+
+from dagster_project.ingest import ingest
+from dagster_project.lake import Lake
+from dagster_project.settings import data_paths
+
+PROGRESS_EVERY_FILES = 1000
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec("lake_listings", group_name="lake",
+                     description="One Parquet file of parsed listings per raw file."),
+        dg.AssetSpec("lake_rejects", group_name="lake",
+                     description="Records and files that could not be parsed, with the reason."),
+    ],
+)
+def lake_files(context: dg.AssetExecutionContext):
+    paths = data_paths()
+
+    def report_progress(number: int, total: int, name: str) -> None:
+        if number == 1 or number == total or number % PROGRESS_EVERY_FILES == 0:
+            context.log.info(f"parsing raw files: {number}/{total} ({name})")
+
+    report = ingest(paths.raw, Lake(paths.lake), progress=report_progress)
+    if report.files_seen == 0:
+        context.log.warning(f"no raw files in {paths.raw}: put scraped pages there")
+    yield dg.MaterializeResult(
+        asset_key="lake_listings",
+        metadata={
+            "raw files": report.files_seen,
+            "files parsed": len(report.files_parsed),
+            "listings written": report.records_written,
+            "lake": dg.MetadataValue.path(str(paths.lake)),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key="lake_rejects",
+        metadata={
+            "rejects written": report.rejects_written,
+            "files rejected whole": len(report.files_rejected),
+        },
+    )

@@ -1,0 +1,55 @@
+"""`papers-warehouse build`: run the Dagster job in-process on the project's instance."""
+
+import fcntl
+import os
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from dagster_project.settings import PROJECT_ROOT, DataPaths, use_data_dir
+
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
+def run_build(data_dir: str | None) -> int:
+    paths = use_data_dir(data_dir)
+    if not paths.raw.is_dir():
+        print(f"error: no raw dir at {paths.raw}; create it and put scraped pages there "
+              "(or pass --data-dir)", file=sys.stderr)
+        return 1
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster"))
+    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+
+    from dagster_project.dbt_project import manifest_is_stale, prepare_manifest
+
+    if manifest_is_stale():
+        print("preparing the dbt manifest (dbt parse)…", file=sys.stderr)
+        prepare_manifest()
+
+    import dagster as dg
+
+    from dagster_project.build_summary import summarize
+    from dagster_project.definitions import BUILD_JOB_NAME, defs
+
+    started = time.monotonic()
+    with build_lock(paths):
+        job = defs.resolve_job_def(BUILD_JOB_NAME)
+        result = job.execute_in_process(
+            instance=dg.DagsterInstance.get(), run_config=QUIET_LOGS, raise_on_error=False
+        )
+    print(summarize(result, paths, time.monotonic() - started))
+    return 0 if result.success else 1
+
+
+@contextmanager
+def build_lock(paths: DataPaths):
+    """One build per data dir at a time: they would share the build file and the lake."""
+    paths.root.mkdir(parents=True, exist_ok=True)
+    with open(paths.root / ".build.lock", "w") as lock_file:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"another build of {paths.root} is running; waiting for it…", file=sys.stderr)
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+        yield

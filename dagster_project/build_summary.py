@@ -1,0 +1,73 @@
+"""What a build did, for people: files, rows, checks, where the warehouse is, what to try."""
+
+import duckdb
+
+from dagster_project.settings import DataPaths
+
+MAX_REJECTS_SHOWN = 10
+FIRST_QUERY = (
+    "select title, published_date, upvotes from papers order by upvotes desc nulls last limit 10"
+)
+
+
+def summarize(result, paths: DataPaths, seconds: float) -> str:
+    metadata = {
+        event.asset_key.to_user_string(): {
+            key: value.value for key, value in event.materialization.metadata.items()
+        }
+        for event in result.get_asset_materialization_events()
+    }
+    lake = metadata.get("lake_listings", {})
+    rejects = metadata.get("lake_rejects", {})
+    lines = [
+        "",
+        f"Papers Warehouse build {'succeeded' if result.success else 'FAILED'} "
+        f"in {seconds:.1f} s (Dagster run {result.run_id})",
+        f"  raw files: {lake.get('raw files', '?')} seen, {lake.get('files parsed', '?')} "
+        f"parsed ({lake.get('listings written', '?')} listings), "
+        f"{rejects.get('files rejected whole', '?')} rejected whole, "
+        f"{rejects.get('rejects written', '?')} reject rows",
+    ]
+    lines += _reject_lines(paths)
+    lines += _check_lines(result)
+    published = metadata.get("warehouse")
+    if published:
+        rows = ", ".join(f"{k.removeprefix('rows ')} {v}" for k, v in published.items()
+                         if k.startswith("rows "))
+        lines += [f"  tables: {rows}", f"  warehouse: {paths.warehouse}",
+                  f'  try: papers-warehouse query "{FIRST_QUERY}"']
+    else:
+        lines += [f"  not published: {paths.warehouse} "
+                  f"{'is unchanged' if paths.warehouse.exists() else 'does not exist yet'}"]
+        lines += _failed_step_lines(result)
+    return "\n".join(lines)
+
+
+def _check_lines(result) -> list[str]:
+    evaluations = result.get_asset_check_evaluations()
+    failed = [e for e in evaluations if not e.passed]
+    lines = [f"  quality checks: {len(evaluations) - len(failed)} of {len(evaluations)} passed"]
+    for evaluation in failed:
+        detail = evaluation.metadata.get("failures")
+        lines.append(f"    FAILED {evaluation.asset_key.to_user_string()}: "
+                     f"{evaluation.check_name}{': ' + str(detail.value) if detail else ''}")
+    return lines
+
+
+def _failed_step_lines(result) -> list[str]:
+    return [f"  failed step {event.step_key}: {event.step_failure_data.error.message.strip()}"
+            for event in result.all_events if event.is_step_failure]
+
+
+def _reject_lines(paths: DataPaths) -> list[str]:
+    """The newest rejects, by file and line, so a bad file is named right away."""
+    rejects_glob = paths.lake / "rejects" / "*.parquet"
+    try:
+        rows = duckdb.sql(
+            f"select source_file, line_number, reason from read_parquet('{rejects_glob}') "
+            f"order by ingested_at desc, source_file, line_number limit {MAX_REJECTS_SHOWN}"
+        ).fetchall()
+    except duckdb.Error:
+        return []
+    return [f"    rejected {file}{':' + str(line) if line else ''}: {reason}"
+            for file, line, reason in rows]

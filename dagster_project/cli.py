@@ -1,0 +1,91 @@
+"""papers-warehouse: build the warehouse from raw scrapes, and query it."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from dagster_project.settings import data_paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="papers-warehouse",
+        description="A local-first warehouse of Hugging Face Daily Papers listings.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser(
+        "build", help="parse new raw files, run dbt and the quality gate, publish the warehouse",
+        description="Run the Dagster build job in-process (it shows in the Dagster UI): parse "
+        "new files in DIR/raw into DIR/lake, build the tables with dbt, validate them, and "
+        "publish DIR/warehouse.duckdb only if every blocking check passed.",
+    )
+    _add_data_dir(build)
+
+    query = commands.add_parser(
+        "query", help="run read-only SQL against the published warehouse",
+        description="Run SQL against DIR/warehouse.duckdb, opened read-only.",
+    )
+    query.add_argument("sql", help='e.g. "select * from daily_counts order by day desc limit 7"')
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                       help="output format (default: table)")
+    _add_data_dir(query)
+
+    forget = commands.add_parser(
+        "forget", help="remove one raw file's rows from the lake (then build again)",
+        description="The lake keeps the rows of raw files that were deleted; this removes "
+        "them for one file, named as in the source_file column (relative to DIR/raw).",
+    )
+    forget.add_argument("file", help="the raw file, relative to DIR/raw")
+    _add_data_dir(forget)
+
+    commands.add_parser(
+        "prepare", help="parse the dbt project into the manifest Dagster loads",
+        description="Run `dbt parse` to write dbt/target/manifest.json. `make` does this.",
+    )
+
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        from dagster_project.build_command import run_build
+
+        return run_build(args.data_dir)
+    if args.command == "query":
+        from dagster_project.query_command import run_query
+
+        return run_query(args.sql, args.format, data_paths(args.data_dir).warehouse)
+    if args.command == "forget":
+        return _forget(args.file, args.data_dir)
+    if args.command == "prepare":
+        from dagster_project.dbt_project import prepare_manifest
+
+        prepare_manifest()
+        print("dbt manifest ready")
+        return 0
+    return 2
+
+
+def _add_data_dir(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--data-dir", metavar="DIR", default=None,
+                         help="holds raw/, lake/ and warehouse.duckdb "
+                         "(default: $PAPERS_WAREHOUSE_DATA_DIR or ./data)")
+
+
+def _forget(raw_file: str, data_dir: str | None) -> int:
+    import logging
+
+    from dagster_project.ingest import forget
+    from dagster_project.lake import Lake
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    paths = data_paths(data_dir)
+    key = Path(raw_file).as_posix().removeprefix("raw/")
+    if forget(key, Lake(paths.lake)) is None:
+        print(f"error: {key} is not in the lake manifest {paths.lake / 'manifest.json'}",
+              file=sys.stderr)
+        return 1
+    print(f"forgot {key}; run `papers-warehouse build` to publish the change")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

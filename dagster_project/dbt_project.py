@@ -1,0 +1,24 @@
+"""The one dbt project handle, and how its manifest is prepared (explicitly, never on import)."""
+
+from dagster_dbt import DbtProject
+
+from dagster_project.settings import DBT_PROJECT_DIR
+
+DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def prepare_manifest() -> None:
+    """Run `dbt parse` so the Dagster definitions can load target/manifest.json."""
+    DBT_PROJECT.preparer.prepare(DBT_PROJECT)
+
+
+def manifest_is_stale() -> bool:
+    """True when the manifest is missing or older than any file of the dbt project."""
+    manifest = DBT_PROJECT.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = [p for p in DBT_PROJECT.project_dir.rglob("*")
+               if p.is_file() and p.suffix in {".sql", ".yml", ".yaml"}
+               and "target" not in p.parts and "logs" not in p.parts]
+    return any(p.stat().st_mtime > built for p in sources)
