@@ -1,0 +1,11 @@
+{#-
+  Use a model's custom schema name as is (`staging`), not dbt's default
+  `<target schema>_<custom schema>`; models without one land in the target schema (`main`).
+-#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}
+        {{ target.schema }}
+    {%- else -%}
+        {{ custom_schema_name | trim }}
+    {%- endif -%}
+{%- endmacro %}

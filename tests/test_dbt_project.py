@@ -1,0 +1,303 @@
+"""The dbt project, for real: a small Parquet lake written with the pyarrow contract, one
+`dbt build` (models and dbt tests) into a DuckDB file, and assertions on the built marts.
+
+The lake holds, in a few raw files:
+- "Scaling Laws for Tiny Lakes" in three daily text scrapes (2, 5, 11 upvotes), the last
+  scrape also saved as HTML (a duplicate sighting: same paper, same scraped_at);
+- "DETR Doesn't Need Multi-Scale or Locality Design" as a title-only text card and as a Hub
+  API JSON record with an arXiv id and a differently typed apostrophe: they must merge;
+- "Untitled Musings on Nothing" with neither authors nor a published date;
+- "A Second Paper on Tiny Lakes", published the same day as the first;
+- one reject.
+"""
+
+import datetime as dt
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from dagster_project.schema import LISTING_SCHEMA, REJECT_SCHEMA
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_DIR = PROJECT_ROOT / "dbt"
+SOURCES_YML = DBT_DIR / "models" / "staging" / "_sources.yml"
+DBT = Path(sys.executable).with_name("dbt")
+
+UTC = dt.UTC
+INGESTED_AT = dt.datetime(2025, 12, 13, 8, 0, tzinfo=UTC)
+DEC_10, DEC_11, DEC_12 = (dt.datetime(2025, 12, day, 12, 0, tzinfo=UTC) for day in (10, 11, 12))
+
+TINY_LAKES = "Scaling Laws for Tiny Lakes"
+SECOND_PAPER = "A Second Paper on Tiny Lakes"
+DETR_TEXT_TITLE = "DETR Doesn't Need Multi-Scale or Locality Design"
+DETR_JSON_TITLE = "DETR Doesn\u2019t Need Multi-Scale or Locality Design"
+UNKNOWN = "Untitled Musings on Nothing"
+
+
+# --- the contract: the sources yml declares exactly the pyarrow schemas ---------------------
+
+
+def _source_tables() -> dict[str, dict]:
+    sources = yaml.safe_load(SOURCES_YML.read_text())["sources"]
+    (lake,) = [source for source in sources if source["name"] == "lake"]
+    return {table["name"]: table for table in lake["tables"]}
+
+
+def _duckdb_type_names(schema: pa.Schema) -> dict[str, str]:
+    """The DuckDB type of each column, as DuckDB itself reads the pyarrow schema."""
+    with duckdb.connect() as con:
+        con.register("empty", schema.empty_table())
+        rows = con.execute("describe select * from empty").fetchall()
+    return {name: column_type.lower() for name, column_type, *_ in rows}
+
+
+@pytest.mark.parametrize(
+    ("table_name", "schema"), [("listings", LISTING_SCHEMA), ("rejects", REJECT_SCHEMA)]
+)
+def test_source_columns_and_not_null_tests_match_the_pyarrow_schema(table_name, schema):
+    columns = _source_tables()[table_name]["columns"]
+
+    assert [column["name"] for column in columns] == schema.names
+    not_null = {c["name"] for c in columns if "not_null" in (c.get("data_tests") or [])}
+    assert not_null == {field.name for field in schema if not field.nullable}
+    declared_types = {column["name"]: column["data_type"] for column in columns}
+    assert declared_types == _duckdb_type_names(schema)
+    assert all(column.get("description") for column in columns)
+
+
+@pytest.mark.parametrize(
+    ("table_name", "asset_key", "lake_dir"),
+    [
+        ("listings", ["lake_listings"], "/lake/listings/"),
+        ("rejects", ["lake_rejects"], "/lake/rejects/"),
+    ],
+)
+def test_sources_read_the_lake_and_name_their_dagster_asset(table_name, asset_key, lake_dir):
+    config = _source_tables()[table_name]["config"]
+
+    assert config["meta"]["dagster"]["asset_key"] == asset_key
+    assert "read_parquet(" in config["external_location"]
+    assert lake_dir in config["external_location"]
+    assert "union_by_name = true" in config["external_location"]
+
+
+# --- a real build over a real lake ------------------------------------------------------
+
+
+def _listing(**fields) -> dict:
+    row = dict.fromkeys(LISTING_SCHEMA.names)
+    row.update(ingested_at=INGESTED_AT, **fields)
+    return row
+
+
+def _text_page(day: dt.datetime, cards: list[dict]) -> list[dict]:
+    name = f"{day:%Y-%m-%d}_daily-papers.txt"
+    return [
+        _listing(
+            source_file=name, source_sha256=f"text{day:%d}", source_format="text_page",
+            record_index=index, line_number=10 + 6 * index, scraped_at=day,
+            page_date=day.date(), **card,
+        )
+        for index, card in enumerate(cards)
+    ]
+
+
+def _write(directory: Path, name: str, rows: list[dict], schema: pa.Schema) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), directory / f"{name}.parquet")
+
+
+def _write_lake(data_dir: Path) -> None:
+    listings, rejects = data_dir / "lake" / "listings", data_dir / "lake" / "rejects"
+    _write(listings, "_empty", [], LISTING_SCHEMA)
+    _write(rejects, "_empty", [], REJECT_SCHEMA)
+
+    tiny = {"title": TINY_LAKES, "authors_count": 3, "published_date": dt.date(2025, 12, 8)}
+    _write(listings, "text10", _text_page(DEC_10, [
+        {**tiny, "abstract": "First abstract.", "upvotes": 2},
+    ]), LISTING_SCHEMA)
+    _write(listings, "text11", _text_page(DEC_11, [
+        {**tiny, "abstract": "Revised abstract.", "upvotes": 5},
+    ]), LISTING_SCHEMA)
+    _write(listings, "text12", _text_page(DEC_12, [
+        {**tiny, "upvotes": 11},
+        {"title": DETR_TEXT_TITLE},
+        {"title": UNKNOWN},
+        {"title": SECOND_PAPER, "authors_count": 3, "published_date": dt.date(2025, 12, 8)},
+    ]), LISTING_SCHEMA)
+    # The Dec 12 page saved again as HTML: same scrape, so no new sighting.
+    _write(listings, "html12", [_listing(
+        source_file="2025-12-12_daily-papers.html", source_sha256="html12",
+        source_format="html", record_index=0, scraped_at=DEC_12, **tiny, upvotes=11,
+    )], LISTING_SCHEMA)
+    _write(listings, "api11", [_listing(
+        source_file="2025-12-11_daily_papers.json", source_sha256="api11",
+        source_format="hub_api_json", record_index=0, scraped_at=DEC_11,
+        title=DETR_JSON_TITLE, abstract="A plain DETR.", arxiv_id="2308.01904v1",
+        author_names=[f"Author {n}" for n in range(1, 7)], published_date=dt.date(2023, 8, 3),
+        upvotes=3, github_url="https://github.com/impiga/Plain-DETR", github_stars=40,
+    )], LISTING_SCHEMA)
+    _write(rejects, "text12", [{
+        "source_file": "2025-12-12_daily-papers.txt", "source_sha256": "text12",
+        "source_format": "text_page", "line_number": 99, "reason": "card has no date line",
+        "snippet": "Half a card", "ingested_at": INGESTED_AT,
+    }], REJECT_SCHEMA)
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> Path:
+    """Build the dbt project once for this module; the path of the built DuckDB file."""
+    root = tmp_path_factory.mktemp("dbt_build")
+    data_dir = root / "data"
+    _write_lake(data_dir)
+    (data_dir / "build").mkdir()
+    target = root / "target"
+    result = subprocess.run(
+        [
+            str(DBT), "build",
+            "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
+            "--target-path", str(target), "--log-path", str(root / "logs"),
+        ],
+        env={**os.environ, "PAPERS_WAREHOUSE_DATA_DIR": str(data_dir)},
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    run_results = json.loads((target / "run_results.json").read_text())["results"]
+    assert {r["status"] for r in run_results} <= {"success", "pass"}
+    assert sum(r["unique_id"].startswith("test.") for r in run_results) >= 20
+    return data_dir / "build" / "warehouse.duckdb"
+
+
+def _rows(db: Path, sql: str, *params) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def _paper(db: Path, title: str) -> dict:
+    with duckdb.connect(str(db), read_only=True) as con:
+        cursor = con.execute("select * from papers where title = ?", [title])
+        names = [column[0] for column in cursor.description]
+        rows = cursor.fetchall()
+    assert len(rows) == 1, rows
+    return dict(zip(names, rows[0], strict=True))
+
+
+def test_marts_are_tables_in_main_and_staging_views_in_staging(warehouse):
+    objects = set(_rows(warehouse, "select table_schema, table_name, table_type "
+                                   "from information_schema.tables"))
+
+    assert objects == {
+        ("main", "papers", "BASE TABLE"),
+        ("main", "paper_sightings", "BASE TABLE"),
+        ("main", "authors_count", "BASE TABLE"),
+        ("main", "daily_counts", "BASE TABLE"),
+        ("main", "rejects", "BASE TABLE"),
+        ("staging", "stg_listings", "VIEW"),
+        ("staging", "stg_rejects", "VIEW"),
+    }
+
+
+def test_one_paper_row_per_distinct_paper(warehouse):
+    titles = sorted(title for (title,) in _rows(warehouse, "select title from papers"))
+
+    assert titles == sorted([TINY_LAKES, SECOND_PAPER, DETR_TEXT_TITLE, UNKNOWN])
+
+
+def test_three_scrapes_are_one_paper_with_the_latest_values(warehouse):
+    paper = _paper(warehouse, TINY_LAKES)
+
+    assert paper["upvotes"] == 11
+    assert paper["sightings"] == 3
+    assert paper["listing_rows"] == 4
+    assert paper["first_seen_at"] == DEC_10
+    assert paper["last_seen_at"] == DEC_12
+    assert paper["abstract"] == "Revised abstract."  # latest non-null; Dec 12 shows none
+    assert paper["authors_count"] == 3
+    assert paper["published_date"] == dt.date(2025, 12, 8)
+    assert paper["arxiv_id"] is None
+    title_key = "scaling laws for tiny lakes"
+    assert paper["paper_id"] == "title:" + hashlib.md5(title_key.encode()).hexdigest()
+
+
+def test_history_keeps_one_row_per_scrape_with_its_upvotes(warehouse):
+    history = _rows(
+        warehouse,
+        "select s.scraped_at, s.upvotes from paper_sightings s "
+        "join papers p using (paper_id) where p.title = ? order by s.scraped_at",
+        TINY_LAKES,
+    )
+
+    assert history == [(DEC_10, 2), (DEC_11, 5), (DEC_12, 11)]
+
+
+def test_title_only_card_merges_with_the_arxiv_record(warehouse):
+    paper = _paper(warehouse, DETR_TEXT_TITLE)  # the title of the latest listing
+
+    assert paper["paper_id"] == "2308.01904"
+    assert paper["arxiv_id"] == "2308.01904"
+    assert paper["sightings"] == 2
+    assert paper["first_seen_at"] == DEC_11
+    assert paper["last_seen_at"] == DEC_12
+    # The Dec 12 text card is newer but poorer: richer values come from the JSON record.
+    assert paper["authors_count"] == 6
+    assert paper["authors"] == "Author 1, Author 2, Author 3, Author 4, Author 5, Author 6"
+    assert paper["published_date"] == dt.date(2023, 8, 3)
+    assert paper["upvotes"] == 3
+    assert paper["github_url"] == "https://github.com/impiga/Plain-DETR"
+    assert paper["github_stars"] == 40
+    history = _rows(
+        warehouse,
+        "select source_format, upvotes from paper_sightings where paper_id = ? "
+        "order by scraped_at",
+        "2308.01904",
+    )
+    assert history == [("hub_api_json", 3), ("text_page", None)]
+
+
+def test_unknown_authors_and_date_stay_null(warehouse):
+    paper = _paper(warehouse, UNKNOWN)
+
+    assert paper["authors_count"] is None
+    assert paper["published_date"] is None
+    assert paper["sightings"] == 1
+
+
+def test_authors_count_distribution_counts_distinct_papers(warehouse):
+    distribution = _rows(
+        warehouse,
+        "select authors_count, papers, share from authors_count order by authors_count",
+    )
+
+    assert distribution == [(3, 2, 0.5), (6, 1, 0.25), (None, 1, 0.25)]
+
+
+def test_daily_counts_are_zero_filled_over_distinct_dated_papers(warehouse):
+    first, last = dt.date(2023, 8, 3), dt.date(2025, 12, 8)
+    days = _rows(warehouse, "select day, papers, cumulative_papers from daily_counts order by day")
+
+    assert len(days) == (last - first).days + 1
+    assert days[0] == (first, 1, 1)
+    assert days[-1] == (last, 2, 3)
+    assert [day for day, *_ in days] == [first + dt.timedelta(n) for n in range(len(days))]
+    assert sum(papers for _, papers, _ in days) == 3
+    assert {papers for _, papers, _ in days[1:-1]} == {0}
+    assert {cumulative for _, _, cumulative in days[1:-1]} == {1}
+
+
+def test_rejects_are_published(warehouse):
+    rejects = _rows(
+        warehouse, "select source_file, source_format, line_number, reason, snippet from rejects"
+    )
+
+    assert rejects == [
+        ("2025-12-12_daily-papers.txt", "text_page", 99, "card has no date line", "Half a card")
+    ]
