@@ -57,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         return _forget(args.file, args.data_dir)
     if args.command == "prepare":
         from dagster_project.dbt_project import prepare_manifest
+        from dagster_project.settings import use_data_dir
 
+        use_data_dir(None)  # dbt's profile and sources read the data dir setting
         prepare_manifest()
         print("dbt manifest ready")
         return 0

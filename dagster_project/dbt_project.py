@@ -1,15 +1,24 @@
 """The one dbt project handle, and how its manifest is prepared (explicitly, never on import)."""
 
-from dagster_dbt import DbtProject
+import sys
+from pathlib import Path
+
+from dagster_dbt import DbtCliResource, DbtProject
 
 from dagster_project.settings import DBT_PROJECT_DIR
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# The dbt beside this Python, so an unactivated venv (.venv/bin/papers-warehouse) finds it.
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)
 
 
 def prepare_manifest() -> None:
     """Run `dbt parse` so the Dagster definitions can load target/manifest.json."""
-    DBT_PROJECT.preparer.prepare(DBT_PROJECT)
+    dbt_resource().cli(["parse", "--quiet"], target_path=DBT_PROJECT.target_path).wait()
 
 
 def manifest_is_stale() -> bool:

@@ -5,13 +5,12 @@ other work at import.
 """
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from dagster_project.assets.lake import lake_files
 from dagster_project.assets.quality_checks import QUALITY_CHECKS
 from dagster_project.assets.transform import dbt_models
 from dagster_project.assets.warehouse import warehouse
-from dagster_project.dbt_project import DBT_PROJECT
+from dagster_project.dbt_project import dbt_resource
 
 BUILD_JOB_NAME = "build_warehouse"
 
@@ -27,5 +26,5 @@ defs = dg.Definitions(
     assets=[lake_files, dbt_models, warehouse],
     asset_checks=QUALITY_CHECKS,
     jobs=[build_warehouse],
-    resources={"dbt": DbtCliResource(project_dir=DBT_PROJECT)},
+    resources={"dbt": dbt_resource()},
 )
