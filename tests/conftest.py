@@ -12,6 +12,26 @@ def sample_text() -> str:
     return SAMPLE.read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="session")
+def sample_dir(tmp_path_factory) -> Path:
+    """The bundled sample page and its sidecar, as a raw dir."""
+    raw = tmp_path_factory.mktemp("sample") / "raw"
+    raw.mkdir()
+    for path in SAMPLE.parent.glob(SAMPLE.name + "*"):
+        shutil.copy2(path, raw / path.name)
+    return raw
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dagster_home(tmp_path_factory):
+    """Runs go to a throwaway Dagster instance, not the developer's."""
+    home = tmp_path_factory.mktemp("dagster_home")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("DAGSTER_HOME", str(home))
+    yield home
+    patch.undo()
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     """A data dir holding only the bundled sample (and its sidecar)."""
