@@ -29,13 +29,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
+    from great_expectations import ExpectationSuite
+    from great_expectations.core import ExpectationValidationResult
+    from great_expectations.data_context.types.base import DataContextConfig
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
 
 # Suites whose not-null expectations come from a schema in dagster_project/schema.py.
 SCHEMA_OF_SUITE = {"raw_listings": "LISTING_SCHEMA", "rejects": "REJECT_SCHEMA"}
 
-_COLUMN_KWARGS = ("column", "column_A", "column_B")
 _EXAMPLES_SHOWN = 3
 
 
@@ -54,11 +56,7 @@ def suite_columns(suite_name: str) -> list[str]:
     """The columns the suite reads, in order of first use: SELECT these and nothing else."""
     columns: list[str] = []
     for expectation in _suite_dict(suite_name)["expectations"]:
-        kwargs = expectation["kwargs"]
-        named = [kwargs[key] for key in _COLUMN_KWARGS if key in kwargs]
-        for column in named + list(kwargs.get("column_list", [])):
-            if column not in columns:
-                columns.append(column)
+        columns += [c for c in _columns_of(expectation["kwargs"]) if c not in columns]
     return columns
 
 
@@ -107,7 +105,6 @@ def validate(
             name=suite_name,
             validation_definitions=[definition],
             actions=[UpdateDataDocsAction(name="data_docs")] if docs_dir else [],
-            result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20},
         )
     )
     batch = _as_pandas(frame, suite_columns(suite_name), _suite_dict(suite_name)["meta"])
@@ -139,7 +136,7 @@ def _suite_dict(suite_name: str) -> dict:
     return suite
 
 
-def _load_suite(suite_name: str):
+def _load_suite(suite_name: str) -> ExpectationSuite:
     import great_expectations as gx
 
     data = copy.deepcopy(_suite_dict(suite_name))  # GX mutates what it is given
@@ -150,7 +147,7 @@ def _load_suite(suite_name: str):
     return suite
 
 
-def _context_config(docs_dir: Path | None):
+def _context_config(docs_dir: Path | None) -> DataContextConfig:
     """In-memory stores; with docs_dir, results and the Data Docs site are files there."""
     from great_expectations.data_context.types.base import (
         DataContextConfig,
@@ -216,13 +213,10 @@ def _as_pandas(
     return batch
 
 
-def _describe(result) -> str:
+def _describe(result: ExpectationValidationResult) -> str:
     """A failed expectation as one line, e.g. "type(column): 3 unexpected values, e.g. -1"."""
     config = result.expectation_config
-    kwargs = config.kwargs
-    columns = [kwargs[key] for key in _COLUMN_KWARGS if key in kwargs]
-    columns += list(kwargs.get("column_list", []))
-    head = f"{config.type}({', '.join(columns)})"
+    head = f"{config.type}({', '.join(_columns_of(config.kwargs))})"
     details = result.result or {}
     errors = _exception_messages(result.exception_info)
     if errors:
@@ -239,7 +233,13 @@ def _describe(result) -> str:
     return f"{head}: observed {_show(details.get('observed_value'))}"
 
 
-def _exception_messages(info) -> list[str]:
+def _columns_of(kwargs: dict) -> list[str]:
+    """The columns an expectation's kwargs name (column, column pair or column list)."""
+    named = [kwargs[key] for key in ("column", "column_A", "column_B") if key in kwargs]
+    return named + list(kwargs.get("column_list", []))
+
+
+def _exception_messages(info: dict | None) -> list[str]:
     """GX puts an exception either at the top of exception_info or under each metric id."""
     if not info:
         return []
@@ -254,6 +254,9 @@ def _exception_messages(info) -> list[str]:
 
 
 def _show(value: Any) -> str:
+    """A value as it reads in a failure line; a row of a column pair as (a, b)."""
+    import pandas as pd
+
     if isinstance(value, list | tuple):
         return "(" + ", ".join(_show(v) for v in value) + ")"
-    return "null" if value is None or value != value else str(value)
+    return "null" if pd.isna(value) else str(value)

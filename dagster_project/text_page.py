@@ -179,6 +179,8 @@ def _meta_fields(meta: Block, scraped_on: date) -> dict:
             fields.update(published_date=parsed.published, upvotes=parsed.upvotes)
         else:
             raise ValueError(f"unexpected line in the authors/date block: {line!r}")
+    if META_SEPARATOR in meta.lines and "published_date" not in fields:
+        raise ValueError("the authors/date block has no date line (truncated?)")
     if fields.get("published_date") and fields["published_date"] > scraped_on:
         raise ValueError(f"published {fields['published_date']} is after the scrape date "
                          f"{scraped_on}")
