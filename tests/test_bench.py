@@ -1,0 +1,208 @@
+"""The benchmark at a small size, so it cannot rot: the generator writes pages in the sample's
+format with the counts its manifest claims, the pandas peer and the project's own parser
+agree with it, and the whole bench runs end to end (no wall-clock assertions)."""
+
+import json
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bench.generate import Card, fresh_cards, generate, normalized_title, write_page
+from bench.pandas_peer import build as peer_build
+from bench.pandas_peer import read_page
+from bench.run import (
+    CliMissing,
+    evaluate_targets,
+    find_cli,
+    measure,
+    stand_in_warehouse,
+    time_queries,
+)
+from dagster_project.text_page import parse_text_page
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = REPO_ROOT / "data" / "raw" / "2025-12-12_hf-daily-papers-search-page.txt"
+CARDS, PAGES = 3000, 60
+DATE_LINE = re.compile(r"^[A-Z][a-z]{2} \d{1,2}(, \d{4})?( \d+)?$")
+HEADER = ["new", "Get trending papers in your email inbox!", "Subscribe", "Daily Papers",
+          "byAK and the research community"]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> tuple[Path, dict]:
+    raw = tmp_path_factory.mktemp("bench") / "raw"
+    return raw, generate(raw, cards=CARDS, pages=PAGES, seed=3)
+
+
+def blocks_of(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").split("\n\n")
+
+
+def test_pages_have_the_sample_layout_and_the_manifest_counts(corpus):
+    raw, manifest = corpus
+    pages = sorted(raw.glob("*.txt"))
+    assert len(pages) == manifest["files"] == PAGES
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}_hf-daily-papers-\d+\.txt", p.name)
+               for p in pages)
+    assert pages[-1].name.startswith("2025-12-12_")  # the year of scrapes ends on the sample day
+
+    cards = with_meta = bad_lines = 0
+    for page in pages:
+        blocks = blocks_of(page)
+        scraped_on = date.fromisoformat(page.name[:10])
+        assert blocks[:5] == HEADER
+        assert blocks[5] == f"{scraped_on:%b} {scraped_on.day}"  # page date, no year
+        body = blocks[6:]
+        metas = [b for b in body if b.startswith("  • ")]
+        # a card is a title block and an abstract block, then maybe the meta block
+        assert (len(body) - len(metas)) % 2 == 0
+        cards += (len(body) - len(metas)) // 2
+        with_meta += len(metas)
+        for meta in metas:
+            authors, dot, date_line = meta.split("\n")
+            assert dot == "·"
+            good = re.fullmatch(r"  • \d+ authors", authors) and DATE_LINE.match(date_line)
+            bad_lines += not good
+    assert cards == manifest["cards"] == CARDS
+    assert cards - with_meta == manifest["cards_without_meta"] > 0
+    assert bad_lines >= 1  # "Foo 99" matches DATE_LINE's shape; the parsers reject it
+    assert manifest["malformed"] >= bad_lines
+
+
+def test_the_sample_page_has_the_same_layout():
+    blocks = blocks_of(SAMPLE)
+    assert blocks[:5] == HEADER
+    assert DATE_LINE.match(blocks[5])
+
+
+def test_project_parser_reads_every_generated_card(corpus):
+    raw, manifest = corpus
+    records = rejects = 0
+    titles = set()
+    for page in sorted(raw.glob("*.txt")):
+        parsed = parse_text_page(page.read_text(encoding="utf-8"),
+                                 date.fromisoformat(page.name[:10]))
+        records += len(parsed.records)
+        rejects += len(parsed.rejects)
+        titles.update(normalized_title(r["title"]) for r in parsed.records)
+    assert records == manifest["valid_cards"]
+    assert rejects == manifest["malformed"]
+    assert len(titles) == manifest["distinct_papers"]
+
+
+def test_pandas_peer_agrees_with_the_manifest(corpus, tmp_path):
+    raw, manifest = corpus
+    summary = peer_build(raw, tmp_path / "peer")
+    expected = manifest["expected"]
+    assert summary["papers"] == manifest["distinct_papers"] == expected["papers"]
+    assert summary["cards"] == manifest["cards"]
+    assert summary["rejected"] == manifest["malformed"]
+    for name in ("paper_sightings", "papers_with_published_date", "papers_with_upvotes",
+                 "upvotes_sum", "authors_count"):
+        assert summary[name] == expected[name], name
+    assert "unknown" in summary["authors_count"]
+
+
+def test_generator_is_deterministic_by_seed(tmp_path):
+    first = generate(tmp_path / "a", cards=400, pages=8, seed=11)
+    second = generate(tmp_path / "b", cards=400, pages=8, seed=11)
+    first.pop("generator_seconds")
+    second.pop("generator_seconds")
+    assert first == second
+    for page in (tmp_path / "a").iterdir():
+        assert page.read_bytes() == (tmp_path / "b" / page.name).read_bytes()
+
+
+def test_votes_grow_with_later_scrapes(corpus):
+    raw, _ = corpus
+    votes: dict[str, list[tuple[date, int]]] = {}
+    for page in sorted(raw.glob("*.txt")):
+        rows, _ = read_page(page)
+        for _, scraped, title, _, _, published, upvotes in rows:
+            if published is not None:
+                votes.setdefault(title, []).append((scraped, upvotes or 0))
+    repeated = [sorted(v) for v in votes.values() if len(v) > 1]
+    assert len(repeated) > 100
+    assert all(b[1] >= a[1] for seen in repeated for a, b in zip(seen, seen[1:], strict=False))
+    assert any(seen[-1][1] > seen[0][1] for seen in repeated)
+
+
+def test_write_page_round_trips_new_papers(corpus, tmp_path):
+    raw, _ = corpus
+    scraped_on = date(2025, 12, 13)
+    cards = fresh_cards(50, scraped_on, seed=3)
+    page = write_page(tmp_path / "2025-12-13_hf-daily-papers-61.txt", scraped_on, cards)
+    rows, bad = read_page(page)
+    assert bad == 0
+    assert [(r[2], r[4], r[5]) for r in rows] == [
+        (c.title, c.authors_count, c.published) for c in cards]
+    corpus_titles = {normalized_title(r[2]) for p in raw.glob("*.txt") for r in read_page(p)[0]}
+    assert not corpus_titles & {normalized_title(c.title) for c in cards}
+    # a card without a date has no authors/date block; an older year is printed
+    old = Card("T", "A", authors_count=2, published=date(2023, 8, 3), upvotes=5)
+    write_page(tmp_path / "x.txt", scraped_on, [old, Card("U", "B")])
+    assert (tmp_path / "x.txt").read_text(encoding="utf-8").endswith(
+        "T\n\nA\n\n  • 2 authors\n·\nAug 3, 2023 5\n\nU\n\nB")
+
+
+def test_process_tree_rss_counts_the_children(tmp_path):
+    child = "import time; block = bytearray(300_000_000); time.sleep(1)"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}])"
+    measured = measure([sys.executable, "-c", parent], tmp_path / "log")
+    assert measured.returncode == 0
+    assert measured.peak_rss_bytes > 300_000_000
+
+
+def test_queries_run_on_a_warehouse_shaped_file(corpus, tmp_path):
+    raw, _ = corpus
+    peer_build(raw, tmp_path / "peer")
+    warehouse = stand_in_warehouse(tmp_path / "peer", tmp_path / "w.duckdb")
+    timed = time_queries(warehouse, repetitions=2)
+    assert len(timed["queries"]) == 5
+    assert all(q["rows"] > 0 for q in timed["queries"].values())
+    targets = evaluate_targets({}, timed)
+    assert [t["result"] for t in targets if t["row"].startswith("query")] != []
+    assert {t["result"] for t in targets if not t["row"].startswith("query")} == {"n/a"}
+
+
+def test_bench_without_the_build_runs_end_to_end(tmp_path):
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--cards", str(CARDS), "--pages", str(PAGES),
+         "--workdir", str(tmp_path), "--skip-build", "--repetitions", "2"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert set(results["steps"]) == {"floor", "peer"}
+    assert all(check["ok"] for check in results["checks"])
+    assert "pandas peer" in run.stdout and "× floor" in run.stdout
+
+
+def _cli_or_skip() -> None:
+    try:
+        find_cli()
+    except CliMissing as missing:
+        pytest.skip(f"papers-warehouse is not installed: {missing}")
+
+
+@pytest.mark.slow
+def test_full_bench_runs_end_to_end(tmp_path):
+    _cli_or_skip()
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--cards", str(CARDS), "--pages", str(PAGES),
+         "--workdir", str(tmp_path), "--repetitions", "3"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=1800)
+    assert run.returncode == 0, run.stdout + run.stderr
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    steps = results["steps"]
+    assert set(steps) == {"floor", "peer", "full_build", "nothing_new", "incremental"}
+    assert all(step["returncode"] == 0 and step["peak_rss_bytes"] > 0 for step in steps.values())
+    failed = [c for c in results["checks"] if not c["ok"]]
+    assert not failed, failed
+    assert {c.get("after") for c in results["checks"]} >= {"full_build", "incremental"}
+    assert results["queries"]["warehouse"].endswith("warehouse.duckdb")
+    assert all(q["rows"] > 0 for q in results["queries"]["queries"].values())
+    assert {t["result"] for t in results["targets"]} <= {"pass", "MISS"}

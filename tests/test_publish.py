@@ -1,0 +1,97 @@
+"""Publishing: a failed quality gate keeps the last good warehouse; readers are never blocked."""
+
+import hashlib
+import shutil
+import threading
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dagster_project.cli import main
+from tests.pipeline_helpers import build, scalar
+
+NEW_PAGE = """Daily Papers
+
+Dec 13
+
+{title}
+
+An abstract about {title}.
+
+  • {authors} authors
+·
+Dec 13 5
+"""
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory, sample_dir) -> Path:
+    data_dir = tmp_path_factory.mktemp("baseline") / "data"
+    shutil.copytree(sample_dir, data_dir / "raw")
+    assert build(data_dir) == 0
+    return data_dir
+
+
+@pytest.fixture
+def data_dir(baseline, tmp_path) -> Path:
+    """A copy of the built sample: raw files, lake and published warehouse."""
+    copy = tmp_path / "data"
+    shutil.copytree(baseline, copy)
+    return copy
+
+
+def add_page(data_dir: Path, name: str, title: str, authors: int = 3) -> None:
+    (data_dir / "raw" / name).write_text(NEW_PAGE.format(title=title, authors=authors),
+                                         encoding="utf-8")
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_failed_gate_keeps_the_previous_warehouse(data_dir, capsys):
+    before = digest(data_dir / "warehouse.duckdb")
+    # Parses fine, but 20000 authors is outside the accepted range: the gate must stop it.
+    add_page(data_dir, "2025-12-13_bad.txt", "Implausible Collaboration", authors=20000)
+    assert build(data_dir) == 1
+    summary = capsys.readouterr().out
+    assert "FAILED" in summary and "authors_count" in summary
+    assert "is unchanged" in summary
+    assert digest(data_dir / "warehouse.duckdb") == before
+
+    # The lake keeps what it parsed until told otherwise; forgetting the file fixes the build.
+    assert main(["forget", "2025-12-13_bad.txt", "--data-dir", str(data_dir)]) == 0
+    (data_dir / "raw" / "2025-12-13_bad.txt").unlink()
+    assert build(data_dir) == 0
+    assert scalar(data_dir, "select count(*) from papers") == 46
+
+
+def test_readers_are_never_blocked_and_never_see_a_partial_build(data_dir):
+    warehouse = data_dir / "warehouse.duckdb"
+    held_open = duckdb.connect(str(warehouse), read_only=True)
+    seen, errors, building = set(), [], threading.Event()
+    building.set()
+
+    def read_in_a_loop():
+        while building.is_set():
+            try:
+                reader = duckdb.connect(str(warehouse), read_only=True)
+                seen.add(reader.execute("select count(*) from papers").fetchone()[0])
+                reader.close()
+            except duckdb.Error as problem:
+                errors.append(problem)
+
+    reader_thread = threading.Thread(target=read_in_a_loop)
+    reader_thread.start()
+    try:
+        add_page(data_dir, "2025-12-13_new.txt", "A Brand New Paper")
+        assert build(data_dir) == 0
+    finally:
+        building.clear()
+        reader_thread.join()
+    assert held_open.execute("select count(*) from papers").fetchone()[0] == 46
+    held_open.close()
+    assert errors == []
+    assert seen <= {46, 47} and 46 in seen
+    assert scalar(data_dir, "select count(*) from papers") == 47
