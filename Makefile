@@ -15,9 +15,8 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(PY) --no-deps -e .
 	touch $@
 
-# dbt's manifest is prepared here, once, not as an import-time side effect.
+# dbt's manifest and the Dagster instance are prepared here, not as import-time side effects.
 prepare: $(VENV)/.installed
-	@mkdir -p $(DAGSTER_HOME)
 	$(BIN)/papers-warehouse prepare
 
 demo: prepare

@@ -1,13 +1,12 @@
 """`papers-warehouse build`: run the Dagster job in-process on the project's instance."""
 
 import fcntl
-import os
 import sys
 import time
 from contextlib import contextmanager
-from pathlib import Path
 
-from dagster_project.settings import PROJECT_ROOT, DataPaths, use_data_dir
+from dagster_project.instance import ensure_dagster_home
+from dagster_project.settings import DataPaths, use_data_dir
 
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
@@ -18,8 +17,7 @@ def run_build(data_dir: str | None) -> int:
         print(f"error: no raw dir at {paths.raw}; create it and put scraped pages there "
               "(or pass --data-dir)", file=sys.stderr)
         return 1
-    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster"))
-    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    ensure_dagster_home()
 
     from dagster_project.dbt_project import manifest_is_stale, prepare_manifest
 

@@ -40,8 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     _add_data_dir(forget)
 
     commands.add_parser(
-        "prepare", help="parse the dbt project into the manifest Dagster loads",
-        description="Run `dbt parse` to write dbt/target/manifest.json. `make` does this.",
+        "prepare", help="parse the dbt project and set up the local Dagster instance",
+        description="Run `dbt parse` to write dbt/target/manifest.json and create "
+        "$DAGSTER_HOME (default ./.dagster). `make` does this.",
     )
 
     args = parser.parse_args(argv)
@@ -57,11 +58,12 @@ def main(argv: list[str] | None = None) -> int:
         return _forget(args.file, args.data_dir)
     if args.command == "prepare":
         from dagster_project.dbt_project import prepare_manifest
+        from dagster_project.instance import ensure_dagster_home
         from dagster_project.settings import use_data_dir
 
         use_data_dir(None)  # dbt's profile and sources read the data dir setting
         prepare_manifest()
-        print("dbt manifest ready")
+        print(f"dbt manifest ready; Dagster instance at {ensure_dagster_home()}")
         return 0
     return 2
 
