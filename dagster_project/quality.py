@@ -1,9 +1,9 @@
 """Great Expectations suites (expectations/*.json) run on in-memory batches.
 
 GX's SQL datasource cannot read DuckDB (see design.md), so the caller SELECTs the columns
-`suite_columns(name)` lists, preferably as Arrow (`con.sql(q).arrow()`), and `validate` runs
-the suite on that frame with a pandas datasource. Uniqueness across tables and relationships
-are dbt tests, not GX's job.
+`suite_columns(name)` lists (as Arrow, `con.sql(q).arrow()`, or pandas, `.df()`) and
+`validate` runs the suite on that frame with a pandas datasource. Keys and relationships
+between tables are dbt tests; totals that tie tables together are suite parameters.
 
 The JSON files hold the suites in GX's own serialized shape. The not-null expectations of the
 raw contracts are not in the JSON: they are derived here from the pyarrow schemas in
@@ -13,7 +13,8 @@ schema.py, the single source of truth. Great Expectations is imported inside `va
 Before validation the frame is normalised so that dtypes are predictable and values are
 comparable: integers stay integers when they hold nulls (pandas nullable dtypes), dates become
 midnight datetime64 values and timestamps naive UTC datetime64 values, so `published_date <=
-scraped_at` is the same as "published on or before the day it was scraped".
+scraped_at` is the same as "published on or before the day it was scraped". A suite whose
+meta has "order_by" is validated in that row order (daily_counts: cumulative by day).
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
 # Suites whose not-null expectations come from a schema in dagster_project/schema.py.
 SCHEMA_OF_SUITE = {"raw_listings": "LISTING_SCHEMA", "rejects": "REJECT_SCHEMA"}
 
+# The Data Docs index lists this many latest validation results (older pages stay on disk).
+DOCS_INDEX_LIMIT = 100
 _EXAMPLES_SHOWN = 3
 
 
@@ -78,8 +81,10 @@ def validate(
 ) -> SuiteOutcome:
     """Run one suite on a whole frame; with docs_dir, also update the Data Docs site there.
 
-    docs_dir accumulates: every validation into it adds a page, and docs_dir/index.html
-    lists them all, so several suites (even from parallel processes) share one site.
+    Columns the frame lacks fail the expectations that read them; extra columns are ignored.
+    parameters must give every name in `suite_parameters(suite_name)` (extra ones are fine).
+    docs_dir accumulates: every validation into it adds a page and docs_dir/index.html lists
+    the latest DOCS_INDEX_LIMIT, so all suites (even from parallel processes) share one site.
     """
     parameters = dict(parameters or {})
     missing = suite_parameters(suite_name) - parameters.keys()
@@ -115,7 +120,7 @@ def validate(
         success=result.success,
         evaluated=result.statistics["evaluated_expectations"],
         failed=[_describe(r) for r in result.results if not r.success],
-        docs_index=Path(docs_dir) / "index.html" if docs_dir else None,
+        docs_index=Path(docs_dir).resolve() / "index.html" if docs_dir else None,
     )
 
 
@@ -175,7 +180,10 @@ def _context_config(docs_dir: Path | None) -> DataContextConfig:
                 "class_name": "TupleFilesystemStoreBackend",
                 "base_directory": str(docs_dir),
             },
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            "site_index_builder": {
+                "class_name": "DefaultSiteIndexBuilder",
+                "validation_results_limit": DOCS_INDEX_LIMIT,  # index cost grows with history
+            },
         }
     return DataContextConfig(
         store_backend_defaults=defaults,
