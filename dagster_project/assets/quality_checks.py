@@ -47,7 +47,7 @@ def raw_listings_check() -> dg.AssetCheckResult:
     try:
         frame = connection.execute(
             f"select {_columns_sql('raw_listings')} from read_parquet('{listings}', "
-            "union_by_name = true)").arrow()
+            "union_by_name = true)").to_arrow_table()
     finally:
         connection.close()
     return _check_result("raw_listings", frame, None)
@@ -59,7 +59,7 @@ def _mart_check(suite: str, asset: str) -> dg.AssetChecksDefinition:
     def _check() -> dg.AssetCheckResult:
         connection = duckdb.connect(str(data_paths().build_db), read_only=True)
         try:
-            frame = connection.execute(f"select {_columns_sql(suite)} from {suite}").arrow()
+            frame = connection.execute(f"select {_columns_sql(suite)} from {suite}").to_arrow_table()
             parameters = _suite_parameters(connection)
         finally:
             connection.close()
