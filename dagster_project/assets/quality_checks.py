@@ -59,7 +59,7 @@ def _mart_check(suite: str, asset: str) -> dg.AssetChecksDefinition:
     def _check() -> dg.AssetCheckResult:
         connection = duckdb.connect(str(data_paths().build_db), read_only=True)
         try:
-            frame = connection.execute(f"select {_columns_sql(suite)} from {suite}").to_arrow_table()
+            frame = connection.sql(f"select {_columns_sql(suite)} from {suite}").to_arrow_table()
             parameters = _suite_parameters(connection)
         finally:
             connection.close()
