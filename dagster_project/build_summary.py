@@ -36,6 +36,8 @@ def summarize(result, paths: DataPaths, seconds: float) -> str:
                          if k.startswith("rows "))
         lines += [f"  tables: {rows}", f"  warehouse: {paths.warehouse}",
                   f'  try: papers-warehouse query "{FIRST_QUERY}"']
+    elif result.success:
+        lines += [f"  up to date: nothing new since the last publish of {paths.warehouse}"]
     else:
         lines += [f"  not published: {paths.warehouse} "
                   f"{'is unchanged' if paths.warehouse.exists() else 'does not exist yet'}"]

@@ -1,7 +1,10 @@
 """Raw files into the lake, incrementally: only files whose bytes or scrape time changed."""
 
 import logging
-from collections.abc import Callable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +27,7 @@ from dagster_project.text_page import Reject
 log = logging.getLogger(__name__)
 
 MANIFEST_SAVE_EVERY = 500
+PARALLEL_FROM_FILES = 200  # below this, starting worker processes costs more than it saves
 
 Progress = Callable[[int, int, str], None]
 
@@ -35,6 +39,7 @@ class IngestReport:
     records_written: int = 0
     rejects_written: int = 0
     files_rejected: list[str] = field(default_factory=list)  # no listing could be read
+    problems: list[str] = field(default_factory=list)  # one line per reject, file:line: reason
     removed_debris: int = 0
 
     @property
@@ -42,35 +47,65 @@ class IngestReport:
         return not self.files_parsed
 
 
-def ingest(raw_dir: Path, lake: Lake, progress: Progress | None = None) -> IngestReport:
+def ingest(raw_dir: Path, lake: Lake, progress: Progress | None = None,
+           workers: int | None = None) -> IngestReport:
+    """Parse the new and changed raw files into the lake, in parallel when there are many."""
     lake.ensure_layout()
     entries = lake.read_manifest()
     report = IngestReport(removed_debris=len(lake.remove_unreferenced(entries)))
     files = list_raw_files(raw_dir)
     report.files_seen = len(files)
     ingested_at = datetime.now(UTC)
-    for number, path in enumerate(files, start=1):
+    jobs = []
+    for path in files:
         key = path.relative_to(raw_dir).as_posix()
+        old, signature = entries.get(key), _stat_signature(path)
+        if old is None or _signature_of(old) != signature:
+            jobs.append(IngestJob(path, key, lake, signature, ingested_at, old))
+    for number, (job, entry, problems) in enumerate(_run(jobs, workers), start=1):
         if progress:
-            progress(number, len(files), key)
-        old = entries.get(key)
-        signature = _stat_signature(path)
-        if old is not None and _signature_of(old) == signature:
-            continue
-        entry = ingest_file(path, key, lake, signature, ingested_at, old)
-        entries[key] = entry
-        if entry is not old and (old is None or entry.file_id != old.file_id):
-            report.files_parsed.append(key)
+            progress(number, len(jobs), job.key)
+        report.problems.extend(problems)
+        entries[job.key] = entry
+        if job.old is None or entry.file_id != job.old.file_id:
+            report.files_parsed.append(job.key)
             report.records_written += entry.records
             report.rejects_written += entry.rejects
             if entry.records == 0 and entry.rejects:
-                report.files_rejected.append(key)
-        if old is not None and old.file_id != entry.file_id and not _still_named(old, entries):
-            lake.remove(old.file_id)
+                report.files_rejected.append(job.key)
+            if job.old is not None and not _still_named(job.old, entries):
+                lake.remove(job.old.file_id)
         if number % MANIFEST_SAVE_EVERY == 0:  # an interrupted build keeps its progress
             lake.write_manifest(entries)
     lake.write_manifest(entries)
     return report
+
+
+@dataclass(frozen=True)
+class IngestJob:
+    path: Path
+    key: str
+    lake: Lake
+    signature: tuple
+    ingested_at: datetime
+    old: LakeEntry | None
+
+
+def _run(jobs: list[IngestJob], workers: int | None) -> Iterator[tuple]:
+    """Results in job order; a process per core once there are enough files to pay for it."""
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(jobs) < PARALLEL_FROM_FILES:
+        for job in jobs:
+            yield (job, *_ingest_job(job))
+        return
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        for job, result in zip(jobs, pool.map(_ingest_job, jobs, chunksize=32), strict=True):
+            yield (job, *result)
+
+
+def _ingest_job(job: IngestJob) -> tuple[LakeEntry, list[str]]:
+    return ingest_file(job.path, job.key, job.lake, job.signature, job.ingested_at, job.old)
 
 
 def forget(raw_key: str, lake: Lake) -> LakeEntry | None:
@@ -87,8 +122,11 @@ def forget(raw_key: str, lake: Lake) -> LakeEntry | None:
 
 
 def ingest_file(path: Path, key: str, lake: Lake, signature: tuple, ingested_at: datetime,
-                old: LakeEntry | None) -> LakeEntry:
-    """Parse one raw file and write its lake files; bad content becomes reject rows."""
+                old: LakeEntry | None) -> tuple[LakeEntry, list[str]]:
+    """Parse one raw file and write its lake files; bad content becomes reject rows.
+
+    Returns the manifest entry and one message per reject, for the caller to log.
+    """
     try:
         content = path.read_bytes()
     except OSError as problem:
@@ -107,7 +145,7 @@ def ingest_file(path: Path, key: str, lake: Lake, signature: tuple, ingested_at:
             parsed = None
     file_id = f"{sha256}_{scraped_at:%Y%m%dT%H%M%S%f}"
     if old is not None and old.file_id == file_id:
-        return _with_signature(old, signature)  # touched, not changed
+        return _with_signature(old, signature), []  # touched, not changed
     if parsed is None:
         decoded = decode(content)
         if isinstance(decoded, Undecodable):
@@ -119,16 +157,15 @@ def ingest_file(path: Path, key: str, lake: Lake, signature: tuple, ingested_at:
                   "source_format": parsed.source_format, "ingested_at": ingested_at}
     lake.write(file_id, _listings_table(parsed.records, provenance, scraped_at),
                _rejects_table(parsed.rejects, provenance))
-    for reject in parsed.rejects:
-        line = f":{reject.line_number}" if reject.line_number else ""
-        log.warning("rejected %s%s: %s", key, line, reject.reason)
+    problems = [f"rejected {key}{f':{r.line_number}' if r.line_number else ''}: {r.reason}"
+                for r in parsed.rejects]
     size, mtime_ns, ctime_ns, sidecar_mtime_ns = signature
     return LakeEntry(
         sha256=sha256, scraped_at=scraped_at.isoformat(), file_id=file_id, size=size,
         mtime_ns=mtime_ns, ctime_ns=ctime_ns, sidecar_mtime_ns=sidecar_mtime_ns,
         source_format=parsed.source_format, records=len(parsed.records),
         rejects=len(parsed.rejects), ingested_at=ingested_at.isoformat(),
-    )
+    ), problems
 
 
 def _whole_file_reject(reason: str) -> ParsedFile:

@@ -7,6 +7,7 @@ from dagster_project.lake import Lake
 from dagster_project.settings import data_paths
 
 PROGRESS_EVERY_FILES = 1000
+PROBLEMS_LOGGED = 50
 
 
 @dg.multi_asset(
@@ -22,9 +23,14 @@ def lake_files(context: dg.AssetExecutionContext):
 
     def report_progress(number: int, total: int, name: str) -> None:
         if number == 1 or number == total or number % PROGRESS_EVERY_FILES == 0:
-            context.log.info(f"parsing raw files: {number}/{total} ({name})")
+            context.log.info(f"parsing new or changed raw files: {number}/{total} ({name})")
 
     report = ingest(paths.raw, Lake(paths.lake), progress=report_progress)
+    for problem in report.problems[:PROBLEMS_LOGGED]:
+        context.log.warning(problem)
+    if len(report.problems) > PROBLEMS_LOGGED:
+        context.log.warning(f"… and {len(report.problems) - PROBLEMS_LOGGED} more rejects: "
+                            "see the rejects table")
     if report.files_seen == 0:
         context.log.warning(f"no raw files in {paths.raw}: put scraped pages there")
     yield dg.MaterializeResult(

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from dagster_project.build_state import fingerprint, record_published
 from dagster_project.publish import publish, table_row_counts
 from dagster_project.settings import data_paths
 
@@ -16,7 +17,9 @@ PUBLISHED_TABLES = ("papers", "paper_sightings", "authors_count", "daily_counts"
 )
 def warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     paths = data_paths()
+    published_state = fingerprint(paths)
     publish(paths.build_db, paths.warehouse)
+    record_published(paths, published_state)
     counts = table_row_counts(paths.warehouse, list(PUBLISHED_TABLES))
     context.log.info(f"published {paths.warehouse}: {counts}")
     return dg.MaterializeResult(
