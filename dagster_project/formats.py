@@ -1,9 +1,23 @@
-"""Raw formats, detected by content (never by file extension), each with its parser."""
+"""Raw formats, detected by content (never by file extension), each with its parser.
+
+Detection runs in FORMATS order and the first match parses the file:
+1. arxiv_snapshot  JSON lines whose first object has an id and snapshot keys (versions,
+                   authors_parsed or update_date);
+2. hub_api_json    any other content opening a JSON object or list; valid JSON of an unknown
+                   shape, or invalid JSON, becomes one reject with no format;
+3. html_page       markup (a page that opens with a tag and has html/head/body/div tags);
+                   before text_page, as a page's markup may hold a "Daily Papers" line;
+4. text_page       a text scrape with the "Daily Papers" heading among its first blocks.
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
+from dagster_project.arxiv_snapshot import is_arxiv_snapshot, parse_arxiv_snapshot
+from dagster_project.html_page import looks_like_html, parse_html_page
+from dagster_project.hub_json import looks_like_json, parse_hub_json
+from dagster_project.listing_record import ParsedListings
 from dagster_project.text_page import Reject, is_text_page, parse_text_page
 
 
@@ -26,7 +40,22 @@ def _parse_text_page(text: str, scraped_at: datetime) -> ParsedFile:
     return ParsedFile("text_page", page.records, page.rejects)
 
 
-FORMATS = (RawFormat("text_page", is_text_page, _parse_text_page),)
+def _listings_parser(name: str, parse: Callable[[str, date], ParsedListings]) -> Callable:
+    def parse_file(text: str, scraped_at: datetime) -> ParsedFile:
+        parsed = parse(text, scraped_at.date())
+        return ParsedFile(name if parsed.format_recognised else None, parsed.records,
+                          parsed.rejects)
+
+    return parse_file
+
+
+FORMATS = (
+    RawFormat("arxiv_snapshot", is_arxiv_snapshot,
+              _listings_parser("arxiv_snapshot", parse_arxiv_snapshot)),
+    RawFormat("hub_api_json", looks_like_json, _listings_parser("hub_api_json", parse_hub_json)),
+    RawFormat("html_page", looks_like_html, _listings_parser("html_page", parse_html_page)),
+    RawFormat("text_page", is_text_page, _parse_text_page),
+)
 
 
 def parse_raw_text(text: str, scraped_at: datetime) -> ParsedFile:
