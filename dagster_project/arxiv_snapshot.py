@@ -17,7 +17,7 @@ copying it, and iter_arxiv_snapshot yields records as it goes for callers that s
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date
 from email.utils import parsedate_to_datetime
 
@@ -62,9 +62,15 @@ def parse_arxiv_snapshot(text: str, scraped_on: date) -> ParsedListings:
 
 
 def iter_arxiv_snapshot(text: str, scraped_on: date) -> Iterator[dict | Reject]:
+    return iter_arxiv_lines(_numbered_lines(text.removeprefix("\ufeff")), scraped_on)
+
+
+def iter_arxiv_lines(lines: Iterable[tuple[int, str]], scraped_on: date
+                     ) -> Iterator[dict | Reject]:
+    """Records (or rejects) from numbered lines, so a multi-GB file can stream from disk."""
     loads = json.loads
     index = 0
-    for number, line in _numbered_lines(text.removeprefix("\ufeff")):
+    for number, line in lines:
         if not line or line.isspace():
             continue
         try:

@@ -1,9 +1,11 @@
 """Raw files into the lake, incrementally: only files whose bytes or scrape time changed."""
 
+import hashlib
+import itertools
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from dagster_project.arxiv_snapshot import is_arxiv_snapshot, iter_arxiv_lines
 from dagster_project.decoding import Undecodable, decode
 from dagster_project.formats import ParsedFile, parse_raw_text
 from dagster_project.lake import Lake, LakeEntry
@@ -27,6 +30,10 @@ from dagster_project.text_page import Reject
 log = logging.getLogger(__name__)
 
 MANIFEST_SAVE_EVERY = 500
+STREAM_FROM_BYTES = 64 * 2**20  # larger snapshots are parsed line by line from disk
+HEAD_BYTES = 64 * 2**10
+HASH_CHUNK_BYTES = 2**20
+BATCH_ROWS = 50_000
 PARALLEL_FROM_FILES = 200  # below this, starting worker processes costs more than it saves
 
 Progress = Callable[[int, int, str], None]
@@ -128,53 +135,88 @@ def ingest_file(path: Path, key: str, lake: Lake, signature: tuple, ingested_at:
     Returns the manifest entry and one message per reject, for the caller to log.
     """
     try:
-        content = path.read_bytes()
+        sha256 = _file_sha256(path)
+        scraped_at = scrape_time(path).scraped_at
     except OSError as problem:
-        content = b""
-        sha256 = sha256_of(key.encode())
-        scraped_at = ingested_at
+        sha256, scraped_at = sha256_of(key.encode()), ingested_at
         parsed = _whole_file_reject(f"unreadable: {problem.strerror}; check its permissions")
+    except SidecarError as problem:
+        scraped_at = ingested_at
+        parsed = _whole_file_reject(f"bad sidecar: {problem}")
     else:
-        sha256 = sha256_of(content)
-        try:
-            scraped_at = scrape_time(path).scraped_at
-        except SidecarError as problem:
-            scraped_at = ingested_at
-            parsed = _whole_file_reject(f"bad sidecar: {problem}")
-        else:
-            parsed = None
+        parsed = None
     file_id = f"{sha256}_{scraped_at:%Y%m%dT%H%M%S%f}"
     if old is not None and old.file_id == file_id:
         return _with_signature(old, signature), []  # touched, not changed
     if parsed is None:
-        decoded = decode(content)
-        if isinstance(decoded, Undecodable):
-            parsed = ParsedFile(None, rejects=[Reject(decoded.line_number, decoded.reason,
-                                                      decoded.snippet)])
-        else:
-            parsed = parse_raw_text(decoded, scraped_at)
+        parsed = _parse_file(path, scraped_at, size=signature[0])
     provenance = {"source_file": key, "source_sha256": sha256,
                   "source_format": parsed.source_format, "ingested_at": ingested_at}
-    lake.write(file_id, _listings_table(parsed.records, provenance, scraped_at),
-               _rejects_table(parsed.rejects, provenance))
+    # Listings first: a streamed file's rejects are only complete once its records are read.
+    records = lake.write_listings(file_id, _listing_batches(parsed.records, provenance,
+                                                            scraped_at))
+    lake.write_rejects(file_id, _rejects_table(parsed.rejects, provenance))
     problems = [f"rejected {key}{f':{r.line_number}' if r.line_number else ''}: {r.reason}"
                 for r in parsed.rejects]
     size, mtime_ns, ctime_ns, sidecar_mtime_ns = signature
     return LakeEntry(
         sha256=sha256, scraped_at=scraped_at.isoformat(), file_id=file_id, size=size,
         mtime_ns=mtime_ns, ctime_ns=ctime_ns, sidecar_mtime_ns=sidecar_mtime_ns,
-        source_format=parsed.source_format, records=len(parsed.records),
+        source_format=parsed.source_format, records=records,
         rejects=len(parsed.rejects), ingested_at=ingested_at.isoformat(),
     ), problems
+
+
+def _parse_file(path: Path, scraped_at: datetime, size: int) -> ParsedFile:
+    """A whole page in memory; a large arXiv snapshot streamed line by line from disk."""
+    if size >= STREAM_FROM_BYTES:
+        with open(path, "rb") as handle:
+            head = handle.read(HEAD_BYTES).decode("utf-8", errors="ignore")
+        if is_arxiv_snapshot(head):
+            rejects: list[Reject] = []
+            lines = _decoded_lines(path, rejects)
+            records = (entry for entry in iter_arxiv_lines(lines, scraped_at.date())
+                       if not isinstance(entry, Reject) or rejects.append(entry))
+            return ParsedFile("arxiv_snapshot", records, rejects)
+    decoded = decode(path.read_bytes())
+    if isinstance(decoded, Undecodable):
+        return ParsedFile(None, rejects=[Reject(decoded.line_number, decoded.reason,
+                                                decoded.snippet)])
+    return parse_raw_text(decoded, scraped_at)
+
+
+def _decoded_lines(path: Path, rejects: list[Reject]) -> Iterator[tuple[int, str]]:
+    with open(path, "rb") as handle:
+        for number, raw_line in enumerate(handle, start=1):
+            try:
+                line = raw_line.decode("utf-8")
+            except UnicodeDecodeError as problem:
+                rejects.append(Reject(number, f"not UTF-8: byte 0x{raw_line[problem.start]:02x}"
+                                      " in this line", raw_line[:200].decode("utf-8", "replace")))
+                continue
+            yield number, line.removeprefix("\ufeff") if number == 1 else line
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(HASH_CHUNK_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _whole_file_reject(reason: str) -> ParsedFile:
     return ParsedFile(None, rejects=[Reject(None, reason, "")])
 
 
-def _listings_table(records: list[dict], provenance: dict, scraped_at: datetime) -> pa.Table:
-    rows = [{**record, **provenance, "scraped_at": scraped_at} for record in records]
-    return pa.Table.from_pylist(rows, schema=LISTING_SCHEMA)
+def _listing_batches(records: Iterable[dict], provenance: dict,
+                     scraped_at: datetime) -> Iterator[pa.Table]:
+    """Arrow tables of at most BATCH_ROWS rows, so memory stays bounded whatever the file."""
+    extra = {**provenance, "scraped_at": scraped_at}
+    records = iter(records)
+    while batch := list(itertools.islice(records, BATCH_ROWS)):
+        yield pa.Table.from_pylist([{**record, **extra} for record in batch],
+                                   schema=LISTING_SCHEMA)
 
 
 def _rejects_table(rejects: list[Reject], provenance: dict) -> pa.Table:

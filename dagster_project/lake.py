@@ -7,6 +7,7 @@ the lake that the manifest does not name is debris of an interrupted build and i
 
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -76,17 +77,24 @@ class Lake:
     def rejects_file(self, file_id: str) -> Path:
         return self.rejects_dir / f"{file_id}.parquet"
 
-    def write(self, file_id: str, listings: pa.Table, rejects: pa.Table) -> None:
-        """Write both files via temporary names so a crash never leaves half a file."""
-        for table, target in ((listings, self.listings_file(file_id)),
-                              (rejects, self.rejects_file(file_id))):
-            if table.num_rows == 0:
-                target.unlink(missing_ok=True)
-                continue
-            temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-            # Snappy without dictionaries: small files, written twice as fast as zstd.
-            pq.write_table(table, temporary, compression="snappy", use_dictionary=False)
-            os.replace(temporary, target)
+    def write_listings(self, file_id: str, batches: Iterable[pa.Table]) -> int:
+        """Stream batches into one Parquet file; returns the rows written."""
+        target, rows = self.listings_file(file_id), 0
+        temporary = _temporary(target)
+        # Snappy without dictionaries: small files, written twice as fast as zstd.
+        with pq.ParquetWriter(temporary, LISTING_SCHEMA, compression="snappy",
+                              use_dictionary=False) as writer:
+            for batch in batches:
+                writer.write_table(batch)
+                rows += batch.num_rows
+        _settle(temporary, target, keep=rows > 0)
+        return rows
+
+    def write_rejects(self, file_id: str, rejects: pa.Table) -> None:
+        target = self.rejects_file(file_id)
+        temporary = _temporary(target)
+        pq.write_table(rejects, temporary, compression="snappy", use_dictionary=False)
+        _settle(temporary, target, keep=rejects.num_rows > 0)
 
     def remove(self, file_id: str) -> None:
         self.listings_file(file_id).unlink(missing_ok=True)
@@ -102,6 +110,19 @@ class Lake:
                     path.unlink()
                     removed.append(path)
         return removed
+
+
+def _temporary(target: Path) -> Path:
+    """A per-process name beside the target: a crash never leaves half a lake file."""
+    return target.with_name(f"{target.name}.{os.getpid()}.tmp")
+
+
+def _settle(temporary: Path, target: Path, keep: bool) -> None:
+    if keep:
+        os.replace(temporary, target)
+    else:  # nothing to say: no file, so the lake holds no empty files per raw file
+        temporary.unlink()
+        target.unlink(missing_ok=True)
 
 
 def _write_json(path: Path, payload: dict) -> None:

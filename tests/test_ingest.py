@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from dagster_project import ingest as ingest_module
 from dagster_project.ingest import forget, ingest
 from dagster_project.lake import Lake
 
@@ -107,3 +108,28 @@ def test_many_files_parse_in_parallel_with_the_same_result(tmp_path):
     assert len(report.files_parsed) == 250
     assert sorted(r["upvotes"] for r in lake_rows(parallel)) == sorted(
         r["upvotes"] for r in lake_rows(serial)) == list(range(250))
+
+
+def test_a_large_arxiv_snapshot_streams_from_disk_with_the_same_result(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    snapshot = (Path(__file__).parent / "fixtures" / "arxiv_snapshot.jsonl").read_bytes()
+    (raw / "2025-12-01_arxiv.jsonl").write_bytes(snapshot)
+    in_memory, streamed = Lake(tmp_path / "in_memory"), Lake(tmp_path / "streamed")
+    ingest(raw, in_memory)
+    monkeypatch.setattr(ingest_module, "STREAM_FROM_BYTES", 0)
+    monkeypatch.setattr(ingest_module, "BATCH_ROWS", 2)  # several Parquet row groups
+    ingest(raw, streamed)
+    def without_ingest_time(rows):
+        return [{k: v for k, v in row.items() if k != "ingested_at"} for row in rows]
+
+    assert without_ingest_time(lake_rows(streamed)) == without_ingest_time(lake_rows(in_memory))
+    assert len(lake_rows(streamed)) == 4
+
+    # Streamed, a line that is not UTF-8 is one reject; the other lines still load.
+    (raw / "2025-12-01_arxiv.jsonl").write_bytes(snapshot + b'{"id": "caf\xe9"}\n')
+    ingest(raw, streamed)
+    assert len(lake_rows(streamed)) == 4
+    rejects = pq.read_table(next(streamed.rejects_dir.glob("2*.parquet"))).to_pylist()
+    assert [r["line_number"] for r in rejects] == [4, 6]
+    assert "not UTF-8" in rejects[1]["reason"]
