@@ -26,11 +26,20 @@ test: prepare
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
+# The Dagster UI (webserver + daemon, so the raw-files sensor runs) on the project's instance.
 ui: prepare
 	$(BIN)/dagster dev -m dagster_project.definitions
 
+# dbt's docs as one self-contained page. The catalog (column types, row counts) is read from
+# the build file, so a fresh clone builds the sample first.
+DBT_DOCS := dbt/target/docs/static_index.html
 docs: prepare
-	cd dbt && ../$(BIN)/dbt docs generate --profiles-dir . --project-dir .
+	test -f $(PAPERS_WAREHOUSE_DATA_DIR)/build/warehouse.duckdb \
+	  || $(BIN)/papers-warehouse build --data-dir $(PAPERS_WAREHOUSE_DATA_DIR) \
+	  || test -f $(PAPERS_WAREHOUSE_DATA_DIR)/build/warehouse.duckdb
+	cd dbt && ../$(BIN)/dbt docs generate --profiles-dir . --project-dir . \
+	  --target-path target/docs --static --quiet
+	@echo "dbt docs: open file://$(CURDIR)/$(DBT_DOCS)"
 
 bench: prepare
 	$(PY) -m bench.run

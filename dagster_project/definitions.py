@@ -1,4 +1,4 @@
-"""The Dagster code location: assets, checks, the build job, resources.
+"""The Dagster code location: assets, checks, the build job, its sensor and schedule.
 
 Loading this module needs dbt's manifest (`papers-warehouse prepare` makes it); it does no
 other work at import.
@@ -10,21 +10,20 @@ from dagster_project.assets.lake import lake_files
 from dagster_project.assets.quality_checks import QUALITY_CHECKS
 from dagster_project.assets.transform import dbt_models
 from dagster_project.assets.warehouse import warehouse
+from dagster_project.automation import daily_build, raw_files_sensor
 from dagster_project.dbt_project import dbt_resource
+from dagster_project.jobs import BUILD_JOB_NAME, build_warehouse
 
-BUILD_JOB_NAME = "build_warehouse"
-
-build_warehouse = dg.define_asset_job(
-    BUILD_JOB_NAME,
-    selection=dg.AssetSelection.all(),
-    description="Parse new raw files, run dbt, validate, and publish the warehouse.",
-    # One process: startup dominates our small steps, and steps share the build file.
-    executor_def=dg.in_process_executor,
-)
+__all__ = ["BUILD_JOB_NAME", "defs"]
 
 defs = dg.Definitions(
     assets=[lake_files, dbt_models, warehouse],
     asset_checks=QUALITY_CHECKS,
     jobs=[build_warehouse],
+    sensors=[raw_files_sensor],
+    schedules=[daily_build],
     resources={"dbt": dbt_resource()},
+    # Runs launched from the UI ("Materialize all") use this too: startup dominates our
+    # small steps, and the steps share the build file.
+    executor=dg.in_process_executor,
 )

@@ -4,18 +4,30 @@ import dagster as dg
 
 from dagster_project.ingest import ingest
 from dagster_project.lake import Lake
+from dagster_project.schema import LISTING_SCHEMA, REJECT_SCHEMA
 from dagster_project.settings import data_paths
 
 PROGRESS_EVERY_FILES = 1000
 PROBLEMS_LOGGED = 50
 
 
+def arrow_table_schema(schema) -> dg.TableSchema:
+    """The lake's pyarrow schema (the one declaration of the raw contract) for the UI."""
+    return dg.TableSchema(columns=[
+        dg.TableColumn(name=field.name, type=str(field.type),
+                       constraints=dg.TableColumnConstraints(nullable=field.nullable))
+        for field in schema
+    ])
+
+
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec("lake_listings", group_name="lake",
-                     description="One Parquet file of parsed listings per raw file."),
-        dg.AssetSpec("lake_rejects", group_name="lake",
-                     description="Records and files that could not be parsed, with the reason."),
+        dg.AssetSpec("lake_listings", group_name="lake", kinds={"parquet"},
+                     description="One Parquet file of parsed listings per raw file.",
+                     metadata={"dagster/column_schema": arrow_table_schema(LISTING_SCHEMA)}),
+        dg.AssetSpec("lake_rejects", group_name="lake", kinds={"parquet"},
+                     description="Records and files that could not be parsed, with the reason.",
+                     metadata={"dagster/column_schema": arrow_table_schema(REJECT_SCHEMA)}),
     ],
 )
 def lake_files(context: dg.AssetExecutionContext):
@@ -33,13 +45,17 @@ def lake_files(context: dg.AssetExecutionContext):
                             "see the rejects table")
     if report.files_seen == 0:
         context.log.warning(f"no raw files in {paths.raw}: put scraped pages there")
+    # This run's work, then what the whole lake holds (from its manifest: no Parquet is read).
+    entries = Lake(paths.lake).read_manifest().values()
     yield dg.MaterializeResult(
         asset_key="lake_listings",
         metadata={
             "raw files": report.files_seen,
             "files parsed": len(report.files_parsed),
             "listings written": report.records_written,
-            "lake": dg.MetadataValue.path(str(paths.lake)),
+            "files in lake": sum(1 for entry in entries if entry.records),
+            "dagster/row_count": sum(entry.records for entry in entries),
+            "lake": dg.MetadataValue.path(str(paths.lake / "listings")),
         },
     )
     yield dg.MaterializeResult(
@@ -47,5 +63,8 @@ def lake_files(context: dg.AssetExecutionContext):
         metadata={
             "rejects written": report.rejects_written,
             "files rejected whole": len(report.files_rejected),
+            "files with rejects": sum(1 for entry in entries if entry.rejects),
+            "dagster/row_count": sum(entry.rejects for entry in entries),
+            "lake": dg.MetadataValue.path(str(paths.lake / "rejects")),
         },
     )

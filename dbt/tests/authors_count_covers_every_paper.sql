@@ -1,4 +1,4 @@
-{{ config(meta={'dagster': {'asset_key': ['authors_count']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'authors_count'}}}) }}
 {#- The distribution counts every distinct paper exactly once and its shares sum to 1. -#}
 with distribution as (
 

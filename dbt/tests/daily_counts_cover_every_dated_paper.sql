@@ -1,4 +1,4 @@
-{{ config(meta={'dagster': {'asset_key': ['daily_counts']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'daily_counts'}}}) }}
 {#-
   daily_counts spans exactly the first to the last published_date with one row per day, its
   daily papers sum to the papers that have a published_date, and cumulative_papers is the

@@ -1,4 +1,4 @@
-{{ config(meta={'dagster': {'asset_key': ['papers']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'papers'}}}) }}
 {#-
   papers and paper_sightings tell the same story: a paper's sightings is its number of
   history rows, first/last seen are the first/last of them, and its upvotes are those of the

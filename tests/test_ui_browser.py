@@ -1,0 +1,145 @@
+"""The Dagster UI, as a person uses it: `dagster dev` on a fresh instance and the bundled
+sample, driven in headless Chromium (Debian's /usr/bin/chromium through Playwright; Playwright
+never downloads a browser here). One server, one run: see the assets, press "Materialize all",
+watch the run succeed, and find the check results (with the GX Data Docs link) on the assets.
+"""
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from dagster_project.instance import INSTANCE_CONFIG
+from tests.conftest import ROOT, SAMPLE
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+ASSETS = ["lake_listings", "lake_rejects", "stg_listings", "stg_rejects", "papers",
+          "paper_sightings", "authors_count", "daily_counts", "rejects", "warehouse"]
+SERVER_START_SECONDS = 120
+RUN_SECONDS = 300
+
+if not CHROMIUM.exists():
+    message = f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium; .ci/run does)"
+    if os.environ.get("CI"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message, allow_module_level=True)
+
+sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _log_tail(log: Path, lines: int = 40) -> str:
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
+@pytest.fixture(scope="module")
+def dagster_ui(tmp_path_factory):
+    """`dagster dev` (webserver + daemon) on a throwaway instance and data dir; yields its URL."""
+    base = tmp_path_factory.mktemp("ui")
+    home, raw = base / "dagster_home", base / "data" / "raw"
+    home.mkdir()
+    raw.mkdir(parents=True)
+    shutil.copyfile(INSTANCE_CONFIG, home / "dagster.yaml")
+    for path in SAMPLE.parent.glob(SAMPLE.name + "*"):
+        shutil.copy2(path, raw / path.name)
+    port = _free_port()
+    log = base / "dagster-dev.log"
+    env = {**os.environ, "DAGSTER_HOME": str(home),
+           "PAPERS_WAREHOUSE_DATA_DIR": str(raw.parent)}
+    with open(log, "wb") as output:
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "dagster"), "dev", "-m",
+             "dagster_project.definitions", "-h", "127.0.0.1", "-p", str(port)],
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: the teardown ends all of it
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while True:
+            assert server.poll() is None, f"dagster dev exited:\n{_log_tail(log)}"
+            try:
+                with urllib.request.urlopen(f"{url}/server_info", timeout=2):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, f"no server after {SERVER_START_SECONDS} s"
+                time.sleep(0.5)
+        yield url, raw.parent, log
+    finally:
+        _stop(server)
+
+
+def _stop(server: subprocess.Popen) -> None:
+    """SIGTERM the process group, then SIGKILL whatever is left (the daemon can linger)."""
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        server.wait(timeout=10)
+    with contextlib.suppress(ProcessLookupError):  # children outlive the leader
+        os.killpg(server.pid, signal.SIGKILL)
+    server.wait()
+
+
+@pytest.fixture(scope="module")
+def page(dagster_ui):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            page.set_default_timeout(60_000)  # the code location may still be loading
+            # A fresh instance greets the first visitor with a newsletter dialog.
+            page.add_locator_handler(
+                page.get_by_text("Join the Dagster community"),
+                lambda: page.get_by_role("button", name="Skip").click())
+            yield page
+        finally:
+            browser.close()
+
+
+def test_materialize_all_from_the_asset_graph(dagster_ui, page):
+    url, data_dir, log = dagster_ui
+    page.goto(f"{url}/asset-groups")
+    page.get_by_role("button", name="settings", exact=True).click()
+    page.get_by_role("menuitem", name="Expand all groups").click()
+    for asset in ASSETS:
+        page.get_by_text(asset, exact=True).first.wait_for()
+
+    page.get_by_role("button", name="Materialize all").click()
+    page.get_by_text(re.compile(r"^Launched run")).first.wait_for()
+    page.locator("a[href*='/runs/']", has_text="View").first.click()
+    outcome = page.get_by_text(re.compile(r"^(Success|Failure|Canceled)$")).first
+    outcome.wait_for(timeout=RUN_SECONDS * 1000)
+    assert outcome.inner_text() == "Success", f"the run did not succeed:\n{_log_tail(log)}"
+    assert (data_dir / "warehouse.duckdb").exists()
+
+    # The GX suite and the dbt tests of a mart, as checks on its asset page.
+    page.goto(f"{url}/assets/papers?view=checks&checkDetail=gx_papers")
+    for check in ("gx_papers", "unique_papers_paper_id"):
+        page.get_by_text(check, exact=True).first.wait_for()
+    page.get_by_text("Passed", exact=True).first.wait_for()
+    assert page.get_by_text("Failed", exact=True).count() == 0
+    page.locator("a[href$='quality/index.html']").first.wait_for()  # Data Docs link
+
+    # The published warehouse: row counts and a preview of papers.
+    page.goto(f"{url}/assets/warehouse")
+    page.get_by_text("rows papers", exact=True).first.wait_for()
+    page.get_by_text("preview papers", exact=True).first.wait_for()
