@@ -1,7 +1,8 @@
-"""papers-warehouse: build the warehouse from raw scrapes, and query it."""
+"""papers-warehouse: build the warehouse from raw scrapes, and query or search it."""
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from dagster_project.settings import data_paths
@@ -24,12 +25,33 @@ def main(argv: list[str] | None = None) -> int:
 
     query = commands.add_parser(
         "query", help="run read-only SQL against the published warehouse",
-        description="Run SQL against DIR/warehouse.duckdb, opened read-only.",
+        description="Run SQL against DIR/warehouse.duckdb, opened read-only. Print the result "
+        "(table, CSV or JSON), or export it with --output FILE (CSV, JSON or Parquet, "
+        "streamed by DuckDB). The warehouse's macros work here too, e.g. "
+        "\"select * from search_papers('world models') limit 5\".",
     )
     query.add_argument("sql", help='e.g. "select * from daily_counts order by day desc limit 7"')
-    query.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                       help="output format (default: table)")
+    query.add_argument("--format", choices=("table", "csv", "json", "parquet"), default=None,
+                       help="output format (default: from the --output suffix, else table; "
+                       "parquet needs --output)")
+    query.add_argument("--output", metavar="FILE", type=Path, default=None,
+                       help="write the result to FILE instead of printing it")
     _add_data_dir(query)
+
+    search = commands.add_parser(
+        "search", help="full-text search over paper titles and abstracts",
+        description="Rank papers by BM25 over titles and abstracts (words are stemmed: "
+        "\"cats\" finds \"cat\") and show the text around the first match. The same "
+        "ranking is in SQL: select * from search_papers('terms').",
+    )
+    search.add_argument("terms", help='e.g. "equivariant world model"')
+    search.add_argument("--limit", metavar="N", type=_positive_int, default=10,
+                        help="show the N best papers (default: 10)")
+    search.add_argument("--since", metavar="DATE", type=_iso_date, default=None,
+                        help="only papers published on or after DATE (YYYY-MM-DD)")
+    search.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                        help="output format (default: table)")
+    _add_data_dir(search)
 
     forget = commands.add_parser(
         "forget", help="remove one raw file's rows from the lake (then build again)",
@@ -51,9 +73,17 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_build(args.data_dir)
     if args.command == "query":
-        from dagster_project.query_command import run_query
+        from dagster_project.query_command import output_format, run_query
 
-        return run_query(args.sql, args.format, data_paths(args.data_dir).warehouse)
+        chosen = output_format(args.format, args.output)
+        if chosen == "parquet" and args.output is None:
+            query.error("--format parquet needs --output FILE (Parquet is not for terminals)")
+        return run_query(args.sql, chosen, data_paths(args.data_dir).warehouse, args.output)
+    if args.command == "search":
+        from dagster_project.search_command import run_search
+
+        return run_search(args.terms, args.limit, args.since, args.format,
+                          data_paths(args.data_dir).warehouse)
     if args.command == "forget":
         return _forget(args.file, args.data_dir)
     if args.command == "prepare":
@@ -72,6 +102,20 @@ def _add_data_dir(command: argparse.ArgumentParser) -> None:
     command.add_argument("--data-dir", metavar="DIR", default=None,
                          help="holds raw/, lake/ and warehouse.duckdb "
                          "(default: $PAPERS_WAREHOUSE_DATA_DIR or ./data)")
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def _forget(raw_file: str, data_dir: str | None) -> int:

@@ -1,20 +1,41 @@
 """Atomic publish: readers see the old warehouse or the new one, never a half-built file.
 
 dbt builds into data/build/warehouse.duckdb, which stays as its working copy. Publishing
-checkpoints it, copies it beside the published file and renames over it; a reader holding
-the old file open keeps reading the old inode undisturbed.
+finishes that file — the full-text search index and the analysts' SQL macros and views go in
+there, so the published copy carries them — checkpoints it, copies it beside the published
+file and renames over it; a reader holding the old file open keeps reading the old inode
+undisturbed.
 """
 
+import logging
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from dagster_project import fts_extension
+from dagster_project.search import IndexRefresh, refresh_index
+from dagster_project.sql_helpers import create_helpers
 
-def publish(build_db: Path, warehouse: Path) -> None:
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PublishReport:
+    search_index: IndexRefresh
+    # Where DuckDB installed the fts extension for other clients to autoload; None if the
+    # per-user extension directory was not writable (the warehouse is published anyway).
+    fts_installed_at: str | None
+
+
+def publish(build_db: Path, warehouse: Path) -> PublishReport:
     connection = duckdb.connect(str(build_db))
     try:
+        installed_at = _install_fts(connection)
+        index = refresh_index(connection)
+        create_helpers(connection)
         connection.execute("CHECKPOINT")
     finally:
         connection.close()
@@ -23,6 +44,18 @@ def publish(build_db: Path, warehouse: Path) -> None:
     with open(staged, "rb+") as handle:
         os.fsync(handle.fileno())
     os.replace(staged, warehouse)
+    return PublishReport(index, installed_at)
+
+
+def _install_fts(connection: duckdb.DuckDBPyConnection) -> str | None:
+    """Install fts for every DuckDB client of this user; at least load it for the index."""
+    try:
+        return fts_extension.install_for_user(connection)
+    except duckdb.Error as problem:
+        log.warning("could not install the fts extension for other DuckDB clients (%s); "
+                    "BI tools will need it installed to use search_papers", problem)
+        fts_extension.load(connection)
+        return None
 
 
 def table_row_counts(database: Path, tables: list[str]) -> dict[str, int]:

@@ -40,8 +40,9 @@ def growing_paper(data_dir: Path) -> tuple:
 
 
 def history(data_dir: Path) -> list[tuple]:
-    return query(data_dir, "select scraped_at::date::varchar, upvotes from paper_sightings "
-                 "join papers using (paper_id) where title = 'Growing Paper' order by 1")
+    return query(data_dir, "select s.scraped_at::date::varchar, s.upvotes "
+                 "from paper_sightings s join papers p using (paper_id) "
+                 "where p.title = 'Growing Paper' order by 1")
 
 
 def test_one_paper_across_scrapes(tmp_path, capsys):

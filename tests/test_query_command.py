@@ -1,0 +1,122 @@
+"""`papers-warehouse query`: printed and exported results, and friendly errors."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dagster_project.cli import main
+from dagster_project.query_command import output_format
+from tests.sample_warehouse import published_sample
+
+pytestmark = pytest.mark.usefixtures("dagster_home")
+
+SQL = "select paper_id, title, published_date, upvotes from papers order by paper_id"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, sample_dir) -> Path:
+    return published_sample(tmp_path_factory, sample_dir)
+
+
+def run(built: Path, *args: str) -> int:
+    return main(["query", *args, "--data-dir", str(built)])
+
+
+def expected_rows(built: Path, sql: str = SQL) -> list[tuple]:
+    connection = duckdb.connect(str(built / "warehouse.duckdb"), read_only=True)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()
+
+
+def test_parquet_export_reads_back_the_same_rows(built, tmp_path, capsys):
+    target = tmp_path / "papers.parquet"
+    assert run(built, SQL, "--format", "parquet", "--output", str(target)) == 0
+    assert "wrote 46 rows" in capsys.readouterr().err
+    assert duckdb.sql(f"from '{target}'").fetchall() == expected_rows(built)
+
+
+def test_csv_and_json_exports(built, tmp_path):
+    as_csv, as_json = tmp_path / "papers.csv", tmp_path / "papers.json"
+    assert run(built, SQL, "--output", str(as_csv)) == 0  # format from the suffix
+    with open(as_csv, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["paper_id", "title", "published_date", "upvotes"]
+    assert len(rows) == 47
+
+    assert run(built, SQL, "--format", "json", "--output", str(as_json)) == 0
+    records = json.loads(as_json.read_text(encoding="utf-8"))
+    assert isinstance(records, list) and len(records) == 46
+    by_id = {record["paper_id"]: record for record in records}
+    for paper_id, title, published, upvotes in expected_rows(built):
+        assert by_id[paper_id] == {"paper_id": paper_id, "title": title, "upvotes": upvotes,
+                                   "published_date": published and published.isoformat()}
+
+
+def test_any_statement_with_a_result_exports(built, tmp_path):
+    target = tmp_path / "columns.csv"
+    assert run(built, "describe papers", "--output", str(target)) == 0
+    assert "paper_id" in target.read_text(encoding="utf-8")
+
+
+def test_printed_formats(built, capsys):
+    assert run(built, SQL + " limit 3", "--format", "csv") == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0] == ["paper_id", "title", "published_date", "upvotes"] and len(rows) == 4
+
+    assert run(built, SQL + " limit 3", "--format", "json") == 0
+    assert [row["paper_id"] for row in json.loads(capsys.readouterr().out)] == [
+        row[0] for row in expected_rows(built, SQL + " limit 3")]
+
+    assert run(built, "select count(*) as papers from papers") == 0
+    assert capsys.readouterr().out.split() == ["papers", "------", "46", "(1", "rows)"]
+
+
+def test_the_warehouse_macros_work_in_query(built, capsys):
+    assert run(built, "select title from search_papers('cats')", "--format", "csv") == 0
+    assert "Purrturbed but Stable" in capsys.readouterr().out
+
+
+def test_bad_sql(built, capsys):
+    assert run(built, "selec 1") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: the query failed: Parser Error")
+
+
+def test_missing_warehouse(tmp_path, capsys):
+    assert main(["query", "select 1", "--data-dir", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == (f"error: no warehouse at {tmp_path / 'warehouse.duckdb'}; "
+                                       "run `papers-warehouse build` first\n")
+
+
+def test_writing_is_refused_clearly(built, capsys):
+    for sql in ("create table notes (text varchar)", "delete from papers",
+                "drop view monthly_counts"):
+        assert run(built, sql) == 2
+        assert "error: the warehouse is read-only" in capsys.readouterr().err
+    assert expected_rows(built, "select count(*) from papers") == [(46,)]
+
+
+def test_parquet_needs_an_output_file(built, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        run(built, "select 1", "--format", "parquet")
+    assert exit_info.value.code == 2
+    assert "--format parquet needs --output FILE" in capsys.readouterr().err
+
+
+def test_unwritable_output(built, tmp_path, capsys):
+    assert run(built, "select 1", "--output", str(tmp_path / "missing" / "x.csv")) == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_output_format_choice():
+    assert output_format(None, None) == "table"
+    assert output_format(None, Path("out.PARQUET")) == "parquet"
+    assert output_format(None, Path("out.json")) == "json"
+    assert output_format(None, Path("out.dat")) == "table"
+    assert output_format("csv", Path("out.json")) == "csv"
