@@ -7,7 +7,12 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from dagster_project.build_state import fingerprint, is_published
+from dagster_project.build_state import (
+    fingerprint,
+    is_published,
+    needs_full_refresh,
+    record_dbt_logic,
+)
 from dagster_project.dbt_project import DBT_PROJECT
 from dagster_project.settings import data_paths
 from dagster_project.table_metadata import Relation, read_table_facts, table_metadata
@@ -44,8 +49,13 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         context.log.info("nothing new since the last publish: the warehouse is up to date")
         return
     paths.build_dir.mkdir(parents=True, exist_ok=True)
-    invocation = dbt.cli(["build"], context=context)
+    full_refresh = needs_full_refresh(paths)
+    if full_refresh:
+        context.log.info("the dbt project changed (or no build file yet): full refresh")
+    invocation = dbt.cli(["build", *(["--full-refresh"] if full_refresh else [])],
+                         context=context)
     yield from with_table_metadata(invocation.stream(), invocation.manifest, paths.build_db)
+    record_dbt_logic(paths)
 
 
 def with_table_metadata(events: Iterator, manifest: dict, build_db: Path) -> Iterator:
