@@ -1,12 +1,10 @@
 """`papers-warehouse build`: run the Dagster job in-process on the project's instance."""
 
-import fcntl
 import sys
 import time
-from contextlib import contextmanager
 
 from dagster_project.instance import ensure_dagster_home
-from dagster_project.settings import DataPaths, use_data_dir
+from dagster_project.settings import use_data_dir
 
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
@@ -31,23 +29,9 @@ def run_build(data_dir: str | None) -> int:
     from dagster_project.definitions import BUILD_JOB_NAME, defs
 
     started = time.monotonic()
-    with build_lock(paths):
-        job = defs.resolve_job_def(BUILD_JOB_NAME)
-        result = job.execute_in_process(
-            instance=dg.DagsterInstance.get(), run_config=QUIET_LOGS, raise_on_error=False
-        )
+    job = defs.resolve_job_def(BUILD_JOB_NAME)
+    result = job.execute_in_process(
+        instance=dg.DagsterInstance.get(), run_config=QUIET_LOGS, raise_on_error=False
+    )
     print(summarize(result, paths, time.monotonic() - started))
     return 0 if result.success else 1
-
-
-@contextmanager
-def build_lock(paths: DataPaths):
-    """One build per data dir at a time: they would share the build file and the lake."""
-    paths.root.mkdir(parents=True, exist_ok=True)
-    with open(paths.root / ".build.lock", "w") as lock_file:
-        try:
-            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(f"another build of {paths.root} is running; waiting for it…", file=sys.stderr)
-            fcntl.flock(lock_file, fcntl.LOCK_EX)
-        yield

@@ -11,6 +11,7 @@ from dagster_project.assets.quality_checks import QUALITY_CHECKS
 from dagster_project.assets.transform import dbt_models
 from dagster_project.assets.warehouse import warehouse
 from dagster_project.automation import daily_build, raw_files_sensor
+from dagster_project.build_lock import build_lock
 from dagster_project.dbt_project import dbt_resource
 from dagster_project.jobs import BUILD_JOB_NAME, build_warehouse
 
@@ -22,7 +23,7 @@ defs = dg.Definitions(
     jobs=[build_warehouse],
     sensors=[raw_files_sensor],
     schedules=[daily_build],
-    resources={"dbt": dbt_resource()},
+    resources={"dbt": dbt_resource(), "build_lock": build_lock},
     # Runs launched from the UI ("Materialize all") use this too: startup dominates our
     # small steps, and the steps share the build file.
     executor=dg.in_process_executor,

@@ -21,6 +21,7 @@ def arrow_table_schema(schema) -> dg.TableSchema:
 
 
 @dg.multi_asset(
+    required_resource_keys={"build_lock"},
     specs=[
         dg.AssetSpec("lake_listings", group_name="lake", kinds={"parquet"},
                      description="One Parquet file of parsed listings per raw file.",

@@ -38,11 +38,13 @@ class PapersDbtTranslator(DagsterDbtTranslator):
 
 
 @dbt_assets(
+    required_resource_keys={"dbt", "build_lock"},
     manifest=DBT_PROJECT.manifest_path,
     project=DBT_PROJECT,
     dagster_dbt_translator=PapersDbtTranslator(),
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def dbt_models(context: dg.AssetExecutionContext):
+    dbt: DbtCliResource = context.resources.dbt
     paths = data_paths()
     if is_published(paths, fingerprint(paths)):
         # Materializing nothing skips the checks and the publish downstream as well.

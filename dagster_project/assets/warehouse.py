@@ -25,6 +25,7 @@ PREVIEW_ROWS = 10
 
 
 @dg.asset(
+    required_resource_keys={"build_lock"},
     deps=list(PUBLISHED_TABLES),
     group_name="warehouse",
     kinds={"duckdb"},
