@@ -49,3 +49,10 @@ lock:
 
 clean:
 	rm -rf $(VENV) dbt/target dbt/logs .dagster data/lake data/build data/warehouse.duckdb data/quality
+
+# Apache Superset 6.1.0 reading the warehouse through its REST API (tests/test_superset.py).
+# Superset gets a venv of its own (~710 MB, cached in ~/.cache/papers-warehouse/superset-venv
+# or $PAPERS_WAREHOUSE_SUPERSET_VENV; pins in bi/), never the project's .venv.
+.PHONY: test-bi
+test-bi: prepare
+	$(BIN)/pytest -m bi
