@@ -9,12 +9,18 @@ The lake holds, in a few raw files:
 - "Untitled Musings on Nothing" with neither authors nor a published date;
 - "A Second Paper on Tiny Lakes", published the same day as the first;
 - one reject.
+
+A second lake state then exercises the incremental build (staging by lake file, marts by
+paper): a file deleted, a file replaced by another, and a new Hub API JSON record giving the
+title-only "Untitled Musings" card an arXiv id. The incremental build must equal a build
+from scratch of the same lake.
 """
 
 import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -30,6 +36,7 @@ from dagster_project.schema import LISTING_SCHEMA, REJECT_SCHEMA
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_DIR = PROJECT_ROOT / "dbt"
 SOURCES_YML = DBT_DIR / "models" / "staging" / "_sources.yml"
+STAGING_YML = DBT_DIR / "models" / "staging" / "_staging.yml"
 DBT = Path(sys.executable).with_name("dbt")
 
 UTC = dt.UTC
@@ -41,15 +48,25 @@ SECOND_PAPER = "A Second Paper on Tiny Lakes"
 DETR_TEXT_TITLE = "DETR Doesn't Need Multi-Scale or Locality Design"
 DETR_JSON_TITLE = "DETR Doesn\u2019t Need Multi-Scale or Locality Design"
 UNKNOWN = "Untitled Musings on Nothing"
+UNKNOWN_JSON_TITLE = "Untitled Musings on Nothing!"
+UNKNOWN_ARXIV_ID = "2312.00042"
+DEC_13 = dt.datetime(2025, 12, 13, 12, 0, tzinfo=UTC)
+LATER = dt.datetime(2025, 12, 14, 8, 0, tzinfo=UTC)
 
 
 # --- the contract: the sources yml declares exactly the pyarrow schemas ---------------------
+# Its not_null tests run on the staging tables (a test on the lake source would open every
+# lake file); either way the pyarrow schema is the single source of truth.
 
 
 def _source_tables() -> dict[str, dict]:
     sources = yaml.safe_load(SOURCES_YML.read_text())["sources"]
     (lake,) = [source for source in sources if source["name"] == "lake"]
     return {table["name"]: table for table in lake["tables"]}
+
+
+def _staging_models() -> dict[str, dict]:
+    return {model["name"]: model for model in yaml.safe_load(STAGING_YML.read_text())["models"]}
 
 
 def _duckdb_type_names(schema: pa.Schema) -> dict[str, str]:
@@ -60,17 +77,34 @@ def _duckdb_type_names(schema: pa.Schema) -> dict[str, str]:
     return {name: column_type.lower() for name, column_type, *_ in rows}
 
 
-@pytest.mark.parametrize(
-    ("table_name", "schema"), [("listings", LISTING_SCHEMA), ("rejects", REJECT_SCHEMA)]
-)
-def test_source_columns_and_not_null_tests_match_the_pyarrow_schema(table_name, schema):
+CONTRACTS = [
+    ("listings", "stg_listings", LISTING_SCHEMA),
+    ("rejects", "stg_rejects", REJECT_SCHEMA),
+]
+
+
+@pytest.mark.parametrize(("table_name", "model_name", "schema"), CONTRACTS)
+def test_source_columns_match_the_pyarrow_schema(table_name, model_name, schema):
     columns = _source_tables()[table_name]["columns"]
 
     assert [column["name"] for column in columns] == schema.names
-    not_null = {c["name"] for c in columns if "not_null" in (c.get("data_tests") or [])}
-    assert not_null == {field.name for field in schema if not field.nullable}
     declared_types = {column["name"]: column["data_type"] for column in columns}
     assert declared_types == _duckdb_type_names(schema)
+    assert all(column.get("description") for column in columns)
+    assert not [column["name"] for column in columns if column.get("data_tests")]
+
+
+@pytest.mark.parametrize(("table_name", "model_name", "schema"), CONTRACTS)
+def test_staging_not_null_tests_are_the_schemas_non_nullable_fields(table_name, model_name,
+                                                                     schema):
+    columns = _staging_models()[model_name]["columns"]
+    names = [column["name"] for column in columns]
+    not_null = {c["name"] for c in columns if "not_null" in (c.get("data_tests") or [])}
+
+    assert set(schema.names) <= set(names)
+    assert not_null & set(schema.names) == {field.name for field in schema if not field.nullable}
+    # Columns staging adds (lake_file, title_key, code_version) are never null either.
+    assert not_null - set(schema.names) == set(names) - set(schema.names)
     assert all(column.get("description") for column in columns)
 
 
@@ -95,7 +129,7 @@ def test_sources_read_the_lake_and_name_their_dagster_asset(table_name, asset_ke
 
 def _listing(**fields) -> dict:
     row = dict.fromkeys(LISTING_SCHEMA.names)
-    row.update(ingested_at=INGESTED_AT, **fields)
+    row.update({"ingested_at": INGESTED_AT, **fields})
     return row
 
 
@@ -153,28 +187,42 @@ def _write_lake(data_dir: Path) -> None:
     }], REJECT_SCHEMA)
 
 
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    """Build the dbt project once for this module; the path of the built DuckDB file."""
-    root = tmp_path_factory.mktemp("dbt_build")
-    data_dir = root / "data"
-    _write_lake(data_dir)
-    (data_dir / "build").mkdir()
-    target = root / "target"
-    result = subprocess.run(
+def _start_build(data_dir: Path, target: Path) -> subprocess.Popen:
+    """Start `dbt build` of the project into data_dir/build/warehouse.duckdb."""
+    (data_dir / "build").mkdir(exist_ok=True)
+    return subprocess.Popen(
         [
             str(DBT), "build",
             "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
-            "--target-path", str(target), "--log-path", str(root / "logs"),
+            "--target-path", str(target), "--log-path", str(target / "logs"),
         ],
         env={**os.environ, "PAPERS_WAREHOUSE_DATA_DIR": str(data_dir)},
-        capture_output=True, text=True, check=False,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+
+
+def _assert_succeeded(build: subprocess.Popen, target: Path) -> None:
+    """Wait for a build and assert that every model and dbt test passed."""
+    output, _ = build.communicate()
+    assert build.returncode == 0, output[-6000:]
     run_results = json.loads((target / "run_results.json").read_text())["results"]
     assert {r["status"] for r in run_results} <= {"success", "pass"}
     assert sum(r["unique_id"].startswith("test.") for r in run_results) >= 20
-    return data_dir / "build" / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """Build the dbt project once over the first lake state; the root of data/ and target/."""
+    root = tmp_path_factory.mktemp("dbt_build")
+    _write_lake(root / "data")
+    _assert_succeeded(_start_build(root / "data", root / "target"), root / "target")
+    return root
+
+
+@pytest.fixture(scope="module")
+def warehouse(built) -> Path:
+    """The DuckDB file built from the first lake state."""
+    return built / "data" / "build" / "warehouse.duckdb"
 
 
 def _rows(db: Path, sql: str, *params) -> list[tuple]:
@@ -191,7 +239,7 @@ def _paper(db: Path, title: str) -> dict:
     return dict(zip(names, rows[0], strict=True))
 
 
-def test_marts_are_tables_in_main_and_staging_views_in_staging(warehouse):
+def test_marts_in_main_and_staging_tables_in_staging(warehouse):
     objects = set(_rows(warehouse, "select table_schema, table_name, table_type "
                                    "from information_schema.tables"))
 
@@ -201,9 +249,18 @@ def test_marts_are_tables_in_main_and_staging_views_in_staging(warehouse):
         ("main", "authors_count", "BASE TABLE"),
         ("main", "daily_counts", "BASE TABLE"),
         ("main", "rejects", "BASE TABLE"),
-        ("staging", "stg_listings", "VIEW"),
-        ("staging", "stg_rejects", "VIEW"),
+        ("staging", "stg_listings", "BASE TABLE"),
+        ("staging", "stg_listing_papers", "VIEW"),
+        ("staging", "stg_rejects", "BASE TABLE"),
     }
+
+
+def test_staging_holds_every_lake_file_once(warehouse):
+    loaded = _rows(warehouse, "select lake_file, count(*) from staging.stg_listings "
+                              "group by lake_file order by lake_file")
+
+    assert loaded == [("api11.parquet", 1), ("html12.parquet", 1), ("text10.parquet", 1),
+                      ("text11.parquet", 1), ("text12.parquet", 4)]
 
 
 def test_one_paper_row_per_distinct_paper(warehouse):
@@ -301,3 +358,135 @@ def test_rejects_are_published(warehouse):
     assert rejects == [
         ("2025-12-12_daily-papers.txt", "text_page", 99, "card has no date line", "Half a card")
     ]
+
+
+# --- the incremental build: the lake changes, the marts follow ---------------------------
+
+
+def _change_lake(data_dir: Path) -> None:
+    """The second lake state: one file deleted, one replaced, one new with an arXiv id."""
+    listings, rejects = data_dir / "lake" / "listings", data_dir / "lake" / "rejects"
+    # `papers-warehouse forget` of the Dec 10 page: Tiny Lakes loses its first sighting.
+    (listings / "text10.parquet").unlink()
+    # The Dec 12 HTML page changed on disk: re-ingested under a new lake file name.
+    (listings / "html12.parquet").unlink()
+    _write(listings, "html12b", [_listing(
+        source_file="2025-12-12_daily-papers.html", source_sha256="html12b",
+        source_format="html", record_index=0, scraped_at=DEC_12, title=TINY_LAKES,
+        authors_count=3, published_date=dt.date(2025, 12, 8), upvotes=12, ingested_at=LATER,
+    )], LISTING_SCHEMA)
+    # A Hub API record of the title-only card, with punctuation: it gets an arXiv id.
+    _write(listings, "api13", [_listing(
+        source_file="2025-12-13_daily_papers.json", source_sha256="api13",
+        source_format="hub_api_json", record_index=0, scraped_at=DEC_13,
+        title=UNKNOWN_JSON_TITLE, abstract="Nothing, at length.",
+        arxiv_id=f"arXiv:{UNKNOWN_ARXIV_ID}v2", author_names=["Nobody"],
+        published_date=dt.date(2023, 12, 1), upvotes=1, ingested_at=LATER,
+    )], LISTING_SCHEMA)
+    _write(rejects, "api13", [{
+        "source_file": "2025-12-13_daily_papers.json", "source_sha256": "api13",
+        "source_format": "hub_api_json", "line_number": None, "reason": "paper has no title",
+        "snippet": "{\"paper\": {}}", "ingested_at": LATER,
+    }], REJECT_SCHEMA)
+
+
+@pytest.fixture(scope="module")
+def rebuilt(built, tmp_path_factory) -> dict[str, Path]:
+    """The first build's DuckDB file and lake, copied, the lake changed, built again
+    (incremental); and the changed lake built from scratch into an empty build dir."""
+    root = tmp_path_factory.mktemp("dbt_rebuild")
+    incremental, scratch = root / "incremental", root / "scratch"
+    shutil.copytree(built / "data", incremental)
+    _change_lake(incremental)
+    shutil.copytree(incremental / "lake", scratch / "lake")
+    builds = [(_start_build(data_dir, root / f"target_{data_dir.name}"),
+               root / f"target_{data_dir.name}") for data_dir in (incremental, scratch)]
+    for build, target in builds:
+        _assert_succeeded(build, target)
+    return {
+        "incremental": incremental / "build" / "warehouse.duckdb",
+        "scratch": scratch / "build" / "warehouse.duckdb",
+        "incremental_target": root / "target_incremental",
+    }
+
+
+def _table_differences(first: Path, second: Path, table: str) -> tuple[int, int, int]:
+    """(rows, rows only in first, rows only in second) of one table in two DuckDB files."""
+    with duckdb.connect() as con:
+        con.execute(f"attach '{first}' as first (read_only)")
+        con.execute(f"attach '{second}' as second (read_only)")
+        rows = con.execute(f"select count(*) from first.{table}").fetchone()[0]
+        only_first = con.execute(f"select count(*) from (select * from first.{table} "
+                                 f"except all select * from second.{table})").fetchone()[0]
+        only_second = con.execute(f"select count(*) from (select * from second.{table} "
+                                  f"except all select * from first.{table})").fetchone()[0]
+    return rows, only_first, only_second
+
+
+@pytest.mark.parametrize("table", [
+    "main.papers", "main.paper_sightings", "main.authors_count", "main.daily_counts",
+    "main.rejects", "staging.stg_listings", "staging.stg_rejects",
+])
+def test_incremental_build_equals_a_build_from_scratch(rebuilt, table):
+    rows, only_incremental, only_scratch = _table_differences(
+        rebuilt["incremental"], rebuilt["scratch"], table)
+
+    assert rows > 0
+    assert (only_incremental, only_scratch) == (0, 0)
+
+
+def test_incremental_staging_read_only_the_new_lake_files(rebuilt):
+    compiled = rebuilt["incremental_target"] / "compiled" / "papers_warehouse" / "models"
+    listings_sql = (compiled / "staging" / "stg_listings.sql").read_text()
+    rejects_sql = (compiled / "staging" / "stg_rejects.sql").read_text()
+
+    assert "*.parquet" not in listings_sql
+    read = sorted(Path(path).name for path in _quoted_parquet_paths(listings_sql))
+    assert read == ["_empty.parquet", "api13.parquet", "html12b.parquet"]
+    assert sorted(Path(path).name for path in _quoted_parquet_paths(rejects_sql)) == [
+        "_empty.parquet", "api13.parquet"]
+
+
+def _quoted_parquet_paths(sql: str) -> list[str]:
+    return [part for part in sql.split("'") if part.endswith(".parquet")]
+
+
+def test_deleted_and_replaced_lake_files_leave_staging(rebuilt):
+    loaded = _rows(rebuilt["incremental"], "select lake_file, count(*) from staging.stg_listings "
+                                           "group by lake_file order by lake_file")
+
+    assert loaded == [("api11.parquet", 1), ("api13.parquet", 1), ("html12b.parquet", 1),
+                      ("text11.parquet", 1), ("text12.parquet", 4)]
+
+
+def test_marts_follow_deleted_and_replaced_files(rebuilt):
+    paper = _paper(rebuilt["incremental"], TINY_LAKES)
+
+    assert paper["first_seen_at"] == DEC_11  # the Dec 10 file is gone
+    assert paper["sightings"] == 2
+    assert paper["listing_rows"] == 3
+    assert paper["upvotes"] == 12  # from the replacing HTML file
+    history = _rows(
+        rebuilt["incremental"],
+        "select s.scraped_at, s.upvotes, s.source_sha256 from paper_sightings s "
+        "join papers p using (paper_id) where p.title = ? order by s.scraped_at",
+        TINY_LAKES,
+    )
+    assert history == [(DEC_11, 5, "text11"), (DEC_12, 12, "html12b")]
+
+
+def test_a_new_arxiv_record_gives_an_old_title_only_card_its_id(rebuilt):
+    db = rebuilt["incremental"]
+    old_id = "title:" + hashlib.md5(b"untitled musings on nothing").hexdigest()
+
+    assert _rows(db, "select count(*) from papers where paper_id = ?", old_id) == [(0,)]
+    paper = _paper(db, UNKNOWN_JSON_TITLE)
+    assert paper["paper_id"] == UNKNOWN_ARXIV_ID
+    assert paper["arxiv_id"] == UNKNOWN_ARXIV_ID
+    assert paper["sightings"] == 2  # the Dec 12 text card and the Dec 13 record
+    assert paper["first_seen_at"] == DEC_12
+    assert paper["authors_count"] == 1
+    history = _rows(db, "select scraped_at, source_format from paper_sightings "
+                        "where paper_id = ? order by scraped_at", UNKNOWN_ARXIV_ID)
+    assert history == [(DEC_12, "text_page"), (DEC_13, "hub_api_json")]
+    assert _rows(db, "select count(*) from papers") == [(4,)]

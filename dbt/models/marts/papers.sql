@@ -1,44 +1,90 @@
 {#-
-  One row per distinct paper (see stg_listings for how paper_id is assigned).
+  One row per distinct paper (see stg_listing_papers for how paper_id is assigned).
 
   Every descriptive column is the latest non-null value over the paper's listings, so a
   rich source (Hub API JSON) fills what a poor one (text page) lacks, and a newer scrape
   wins over an older one. "Latest" orders listings by scraped_at, then ingested_at,
-  source_file and record_index, all descending: deterministic even for ties.
+  source_file and record_index: deterministic even for ties. One grouping pass with
+  arg_max(value, recency) per column, no window over the listings; recency is one BIGINT
+  (the rank of the listing's scrape among all scrapes, then record_index), which DuckDB
+  compares far faster than the four columns. The listings are picked by their narrow
+  columns first and fetched by row id (see stg_listing_papers), so an incremental build
+  reads the abstracts of the changed papers only.
+
+  Incremental per paper (macros/paper_fingerprints.sql): a build recomputes only the papers
+  whose listings changed.
 -#}
-with listings as (
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_rows_of_changed_papers() }}",
+    )
+}}
+
+with scrapes as (
+
+    {#- One row per (scraped_at, ingested_at, source_file): about one per raw file. -#}
+    select
+        scraped_at,
+        ingested_at,
+        source_file,
+        row_number() over (order by scraped_at, ingested_at, source_file) as scrape_order
+    from (
+        select distinct scraped_at, ingested_at, source_file
+        from {{ ref('stg_listings') }}
+    )
+
+),
+
+papers_listings as (
+
+    {#- Narrow: which listings to aggregate (all, or those of changed papers), and their paper. -#}
+    select
+        listing_rowid,
+        paper_id
+    from {{ ref('stg_listing_papers') }}
+    {{ papers_to_compute() }}
+
+),
+
+listings as (
 
     select
-        *,
-        row_number() over (
-            partition by paper_id
-            order by scraped_at desc, ingested_at desc, source_file desc, record_index desc
-        ) as recency_rank
-    from {{ ref('stg_listings') }}
+        papers_listings.paper_id,
+        stg_listings.*,
+        scrapes.scrape_order * 4294967296 + stg_listings.record_index as recency
+    from papers_listings
+    inner join {{ ref('stg_listings') }} as stg_listings
+        on stg_listings.rowid = papers_listings.listing_rowid
+    inner join scrapes
+        on stg_listings.scraped_at = scrapes.scraped_at
+        and stg_listings.ingested_at = scrapes.ingested_at
+        and stg_listings.source_file = scrapes.source_file
 
 )
 
 select
     paper_id,
-    arg_min(arxiv_id, recency_rank) filter (where arxiv_id is not null) as arxiv_id,
-    arg_min(title, recency_rank) filter (where title is not null) as title,
-    arg_min(abstract, recency_rank) filter (where abstract is not null) as abstract,
-    arg_min(authors_count, recency_rank) filter (where authors_count is not null)
-        as authors_count,
-    arg_min(array_to_string(author_names, ', '), recency_rank)
-        filter (where author_names is not null and len(author_names) > 0) as authors,
-    arg_min(published_date, recency_rank) filter (where published_date is not null)
+    arg_max(arxiv_id, recency) filter (where arxiv_id is not null) as arxiv_id,
+    arg_max(title, recency) filter (where title is not null) as title,
+    arg_max(abstract, recency) filter (where abstract is not null) as abstract,
+    arg_max(authors_count, recency) filter (where authors_count is not null) as authors_count,
+    arg_max(array_to_string(author_names, ', '), recency)
+        filter (where len(author_names) > 0) as authors,
+    arg_max(published_date, recency) filter (where published_date is not null)
         as published_date,
-    arg_min(upvotes, recency_rank) filter (where upvotes is not null) as upvotes,
-    arg_min(num_comments, recency_rank) filter (where num_comments is not null) as num_comments,
-    arg_min(github_url, recency_rank) filter (where github_url is not null) as github_url,
-    arg_min(github_stars, recency_rank) filter (where github_stars is not null) as github_stars,
-    arg_min(submitted_on_daily_date, recency_rank)
+    arg_max(upvotes, recency) filter (where upvotes is not null) as upvotes,
+    arg_max(num_comments, recency) filter (where num_comments is not null) as num_comments,
+    arg_max(github_url, recency) filter (where github_url is not null) as github_url,
+    arg_max(github_stars, recency) filter (where github_stars is not null) as github_stars,
+    arg_max(submitted_on_daily_date, recency)
         filter (where submitted_on_daily_date is not null) as submitted_on_daily_date,
     min(scraped_at) as first_seen_at,
     max(scraped_at) as last_seen_at,
     count(distinct scraped_at) as sightings,
-    count(*) as listing_rows
+    count(*) as listing_rows,
+    {{ listings_fingerprint() }} as listings_fingerprint
 from listings
 group by paper_id
-order by paper_id

@@ -1,0 +1,50 @@
+{#-
+  Incremental marts per paper. A mart row of paper P (papers) or rows (paper_sightings) are a
+  function of P's listings alone, so a model may keep P's rows as long as P's listings are
+  the same ones it computed them from. Each row stores listings_fingerprint: an
+  order-independent hash of the set of P's listings (lake file, record index; lake files
+  are immutable) and of the code of the model and everything upstream of it. On an
+  incremental run:
+    1. pre-hook: delete the rows whose paper's fingerprint is no longer the current one
+       (listings added, removed or re-assigned to another paper_id, or the code changed),
+       and the rows of papers that no longer exist;
+    2. the model computes the papers `this` no longer holds (changed and new ones) and dbt
+       appends them.
+  The result is, row for row, what a full rebuild computes.
+-#}
+
+{#- The fingerprint of one paper's listings; an aggregate over rows of stg_listing_papers. -#}
+{% macro listings_fingerprint() -%}
+    hash(bit_xor(hash(lake_file, record_index)), '{{ code_version() }}')
+{%- endmacro %}
+
+
+{#- Pre-hook: delete this model's rows of papers whose listings changed or are gone. -#}
+{% macro delete_rows_of_changed_papers() -%}
+    {%- if is_incremental() and has_columns(this, ['paper_id', 'listings_fingerprint']) -%}
+        delete from {{ this }} as kept
+        where not exists (
+            select 1
+            from (
+                select
+                    paper_id,
+                    {{ listings_fingerprint() }} as listings_fingerprint
+                from {{ ref('stg_listing_papers') }}
+                group by paper_id
+            ) as current_papers
+            where current_papers.paper_id = kept.paper_id
+              and current_papers.listings_fingerprint = kept.listings_fingerprint
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#-
+  The filter an incremental paper mart puts on stg_listing_papers: only the listings of
+  papers `this` does not hold (after the pre-hook, exactly the changed and new ones).
+-#}
+{% macro papers_to_compute() -%}
+    {%- if is_incremental() -%}
+        where paper_id not in (select paper_id from {{ this }})
+    {%- endif -%}
+{%- endmacro %}
