@@ -200,11 +200,20 @@ def _cli_or_skip() -> None:
         pytest.skip(f"papers-warehouse is not installed: {missing}")
 
 
-@pytest.mark.slow
 def test_full_bench_runs_end_to_end(tmp_path):
+    """CI runs the whole bench small (three real builds), so the bench itself cannot rot."""
+    run_full_bench(tmp_path, cards=1000, pages=20)
+
+
+@pytest.mark.slow
+def test_full_bench_at_scale(tmp_path):
+    run_full_bench(tmp_path, cards=100_000, pages=2000)
+
+
+def run_full_bench(tmp_path: Path, cards: int, pages: int) -> None:
     _cli_or_skip()
     run = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--cards", str(CARDS), "--pages", str(PAGES),
+        [sys.executable, "-m", "bench.run", "--cards", str(cards), "--pages", str(pages),
          "--workdir", str(tmp_path), "--repetitions", "3"],
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=1800)
     assert run.returncode == 0, run.stdout + run.stderr
