@@ -449,6 +449,10 @@ def _manifest(corpus: Corpus, card_paper: np.ndarray, card_day: np.ndarray,
     if (~meta).any():
         distribution["unknown"] = int((~meta).sum())
     dated = corpus.published[papers][meta]
+    valid = np.ones(len(card_paper), dtype=bool)
+    valid[list(malformed)] = False
+    # The warehouse keeps one sighting per paper and scrape time (pages are dated by day).
+    scrape_sightings = len(np.unique(card_paper[valid] * 1_000_000 + card_day[valid]))
     return {
         "seed": seed,
         "files": len(scrape_days),
@@ -463,6 +467,7 @@ def _manifest(corpus: Corpus, card_paper: np.ndarray, card_day: np.ndarray,
         "expected": {
             "papers": len(papers),
             "paper_sightings": len(card_paper) - len(malformed),
+            "paper_scrape_sightings": scrape_sightings,
             "papers_with_published_date": int(meta.sum()),
             "first_published": _day(int(dated.min())).isoformat() if len(dated) else None,
             "last_published": _day(int(dated.max())).isoformat() if len(dated) else None,

@@ -257,7 +257,7 @@ def warehouse_checks(path: Path, expected: dict, added_papers: int = 0) -> list[
         }
     wanted = {
         "papers": expected["papers"] + added_papers,
-        "paper_sightings": expected["paper_sightings"] + added_papers,
+        "paper_sightings": expected["paper_scrape_sightings"] + added_papers,
     }
     checks = [_check(f"warehouse {name}", found[name], wanted[name]) for name in wanted]
     if not added_papers:  # the new page's papers would shift these; the counts suffice there

@@ -5,15 +5,18 @@ The lake holds, in a few raw files:
 - "Scaling Laws for Tiny Lakes" in three daily text scrapes (2, 5, 11 upvotes), the last
   scrape also saved as HTML (a duplicate sighting: same paper, same scraped_at);
 - "DETR Doesn't Need Multi-Scale or Locality Design" as a title-only text card and as a Hub
-  API JSON record with an arXiv id and a differently typed apostrophe: they must merge;
+  API JSON record with an arXiv id and a differently typed apostrophe: they must merge; the
+  record names 6 of its 7 authors (one hidden) and lists a keyword twice;
 - "Untitled Musings on Nothing" with neither authors nor a published date;
-- "A Second Paper on Tiny Lakes", published the same day as the first;
+- "A Second Paper on Tiny Lakes", published the same day as the first, shown as "3 authors"
+  on the newer text page and with 4 names in an older Hub API record;
 - one reject.
 
 A second lake state then exercises the incremental build (staging by lake file, marts by
-paper): a file deleted, a file replaced by another, and a new Hub API JSON record giving the
-title-only "Untitled Musings" card an arXiv id. The incremental build must equal a build
-from scratch of the same lake.
+paper): a file deleted, a file replaced by another, a new arXiv snapshot record giving the
+title-only "Untitled Musings" card an old-style arXiv id, two authors and categories, and a
+newer Hub API record of DETR with a corrected author list. The incremental build must equal
+a build from scratch of the same lake.
 """
 
 import datetime as dt
@@ -49,7 +52,10 @@ DETR_TEXT_TITLE = "DETR Doesn't Need Multi-Scale or Locality Design"
 DETR_JSON_TITLE = "DETR Doesn\u2019t Need Multi-Scale or Locality Design"
 UNKNOWN = "Untitled Musings on Nothing"
 UNKNOWN_JSON_TITLE = "Untitled Musings on Nothing!"
-UNKNOWN_ARXIV_ID = "2312.00042"
+UNKNOWN_ARXIV_ID = "math.AG/0309136"  # old style: subject class in upper case
+DETR_AUTHORS = [f"Author {n}" for n in range(1, 7)]
+DETR_CORRECTED_AUTHORS = ["Author 1", "Author 2", "Author 3", "Author 4", "Author 6"]
+SECOND_PAPER_AUTHORS = ["Ada Lake", "Author 2", "Bo Pond", "Cy Creek"]
 DEC_13 = dt.datetime(2025, 12, 13, 12, 0, tzinfo=UTC)
 LATER = dt.datetime(2025, 12, 14, 8, 0, tzinfo=UTC)
 
@@ -177,8 +183,16 @@ def _write_lake(data_dir: Path) -> None:
         source_file="2025-12-11_daily_papers.json", source_sha256="api11",
         source_format="hub_api_json", record_index=0, scraped_at=DEC_11,
         title=DETR_JSON_TITLE, abstract="A plain DETR.", arxiv_id="2308.01904v1",
-        author_names=[f"Author {n}" for n in range(1, 7)], published_date=dt.date(2023, 8, 3),
-        upvotes=3, github_url="https://github.com/impiga/Plain-DETR", github_stars=40,
+        authors_count=7, author_names=DETR_AUTHORS,  # the seventh author is hidden
+        published_date=dt.date(2023, 8, 3), upvotes=3,
+        github_url="https://github.com/impiga/Plain-DETR", github_stars=40,
+        ai_keywords=["object detection", "DETR", "object detection"],
+    ), _listing(
+        # Older than the Dec 12 text card's "3 authors", but naming four: the count is stale.
+        source_file="2025-12-11_daily_papers.json", source_sha256="api11",
+        source_format="hub_api_json", record_index=1, scraped_at=DEC_11,
+        title=SECOND_PAPER, authors_count=4, author_names=SECOND_PAPER_AUTHORS,
+        published_date=dt.date(2025, 12, 8),
     )], LISTING_SCHEMA)
     _write(rejects, "text12", [{
         "source_file": "2025-12-12_daily-papers.txt", "source_sha256": "text12",
@@ -246,6 +260,10 @@ def test_marts_in_main_and_staging_tables_in_staging(warehouse):
     assert objects == {
         ("main", "papers", "BASE TABLE"),
         ("main", "paper_sightings", "BASE TABLE"),
+        ("main", "paper_authors", "BASE TABLE"),
+        ("main", "authors", "BASE TABLE"),
+        ("main", "paper_keywords", "BASE TABLE"),
+        ("main", "paper_categories", "BASE TABLE"),
         ("main", "authors_count", "BASE TABLE"),
         ("main", "daily_counts", "BASE TABLE"),
         ("main", "rejects", "BASE TABLE"),
@@ -259,7 +277,7 @@ def test_staging_holds_every_lake_file_once(warehouse):
     loaded = _rows(warehouse, "select lake_file, count(*) from staging.stg_listings "
                               "group by lake_file order by lake_file")
 
-    assert loaded == [("api11.parquet", 1), ("html12.parquet", 1), ("text10.parquet", 1),
+    assert loaded == [("api11.parquet", 2), ("html12.parquet", 1), ("text10.parquet", 1),
                       ("text11.parquet", 1), ("text12.parquet", 4)]
 
 
@@ -305,8 +323,10 @@ def test_title_only_card_merges_with_the_arxiv_record(warehouse):
     assert paper["first_seen_at"] == DEC_11
     assert paper["last_seen_at"] == DEC_12
     # The Dec 12 text card is newer but poorer: richer values come from the JSON record.
-    assert paper["authors_count"] == 6
+    assert paper["authors_count"] == 7  # the count field, hidden author included
     assert paper["authors"] == "Author 1, Author 2, Author 3, Author 4, Author 5, Author 6"
+    assert paper["author_names"] == DETR_AUTHORS
+    assert paper["ai_keywords"] == ["object detection", "DETR"]
     assert paper["published_date"] == dt.date(2023, 8, 3)
     assert paper["upvotes"] == 3
     assert paper["github_url"] == "https://github.com/impiga/Plain-DETR"
@@ -334,7 +354,7 @@ def test_authors_count_distribution_counts_distinct_papers(warehouse):
         "select authors_count, papers, share from authors_count order by authors_count",
     )
 
-    assert distribution == [(3, 2, 0.5), (6, 1, 0.25), (None, 1, 0.25)]
+    assert distribution == [(3, 1, 0.25), (4, 1, 0.25), (7, 1, 0.25), (None, 1, 0.25)]
 
 
 def test_daily_counts_are_zero_filled_over_distinct_dated_papers(warehouse):
@@ -360,11 +380,55 @@ def test_rejects_are_published(warehouse):
     ]
 
 
+def test_paper_authors_are_the_listed_names_in_order(warehouse):
+    rows = _rows(warehouse, "select paper_id, position, author_name from paper_authors "
+                            "order by paper_id, position")
+    second_paper_id = _paper(warehouse, SECOND_PAPER)["paper_id"]
+
+    assert [row for row in rows if row[0] == "2308.01904"] == [
+        ("2308.01904", position, name) for position, name in enumerate(DETR_AUTHORS, 1)]
+    assert [row for row in rows if row[0] == second_paper_id] == [
+        (second_paper_id, position, name)
+        for position, name in enumerate(SECOND_PAPER_AUTHORS, 1)]
+    # Text cards only show a count: no names, no rows.
+    assert len(rows) == len(DETR_AUTHORS) + len(SECOND_PAPER_AUTHORS)
+
+
+def test_authors_count_keeps_hidden_authors_and_gives_way_to_more_names(warehouse):
+    # DETR: 7 counted, 6 named (one hidden). Second paper: the newer "3 authors" is stale
+    # next to the 4 names of the older record.
+    counts = dict(_rows(warehouse, "select title, authors_count from papers"))
+
+    assert counts[DETR_TEXT_TITLE] == 7
+    assert counts[SECOND_PAPER] == len(SECOND_PAPER_AUTHORS)
+    assert _paper(warehouse, SECOND_PAPER)["author_names"] == SECOND_PAPER_AUTHORS
+
+
+def test_authors_count_their_distinct_papers_and_dates(warehouse):
+    authors = {name: rest for name, *rest in _rows(
+        warehouse, "select author_name, papers, first_paper_date, last_paper_date from authors")}
+
+    assert set(authors) == set(DETR_AUTHORS) | set(SECOND_PAPER_AUTHORS)
+    assert authors["Author 2"] == [2, dt.date(2023, 8, 3), dt.date(2025, 12, 8)]
+    assert authors["Author 5"] == [1, dt.date(2023, 8, 3), dt.date(2023, 8, 3)]
+    assert authors["Ada Lake"] == [1, dt.date(2025, 12, 8), dt.date(2025, 12, 8)]
+
+
+def test_paper_keywords_are_distinct(warehouse):
+    keywords = _rows(warehouse, "select paper_id, keyword from paper_keywords order by keyword")
+
+    assert keywords == [("2308.01904", "DETR"), ("2308.01904", "object detection")]
+
+
+def test_no_categories_without_an_arxiv_snapshot(warehouse):
+    assert _rows(warehouse, "select count(*) from paper_categories") == [(0,)]
+
+
 # --- the incremental build: the lake changes, the marts follow ---------------------------
 
 
 def _change_lake(data_dir: Path) -> None:
-    """The second lake state: one file deleted, one replaced, one new with an arXiv id."""
+    """The second lake state: one file deleted, one replaced, two new with arXiv ids."""
     listings, rejects = data_dir / "lake" / "listings", data_dir / "lake" / "rejects"
     # `papers-warehouse forget` of the Dec 10 page: Tiny Lakes loses its first sighting.
     (listings / "text10.parquet").unlink()
@@ -375,13 +439,22 @@ def _change_lake(data_dir: Path) -> None:
         source_format="html", record_index=0, scraped_at=DEC_12, title=TINY_LAKES,
         authors_count=3, published_date=dt.date(2025, 12, 8), upvotes=12, ingested_at=LATER,
     )], LISTING_SCHEMA)
-    # A Hub API record of the title-only card, with punctuation: it gets an arXiv id.
+    # An arXiv snapshot record of the title-only card, with punctuation: it gets an old-style
+    # arXiv id (in a raw form staging normalizes), two authors and categories (one repeated).
+    _write(listings, "arxiv13", [_listing(
+        source_file="2025-12-13_arxiv-metadata.jsonl", source_sha256="arxiv13",
+        source_format="arxiv_snapshot", record_index=0, scraped_at=DEC_13,
+        title=UNKNOWN_JSON_TITLE, abstract="Nothing, at length.",
+        arxiv_id="arXiv:MATH.ag/0309136v2", author_names=["Nobody", "Author 2"],
+        published_date=dt.date(2003, 9, 10), categories=["math.AG", "math.CO", "math.AG"],
+        ingested_at=LATER,
+    )], LISTING_SCHEMA)
+    # A newer Hub API record of DETR with a corrected author list (Author 5 removed).
     _write(listings, "api13", [_listing(
         source_file="2025-12-13_daily_papers.json", source_sha256="api13",
         source_format="hub_api_json", record_index=0, scraped_at=DEC_13,
-        title=UNKNOWN_JSON_TITLE, abstract="Nothing, at length.",
-        arxiv_id=f"arXiv:{UNKNOWN_ARXIV_ID}v2", author_names=["Nobody"],
-        published_date=dt.date(2023, 12, 1), upvotes=1, ingested_at=LATER,
+        title=DETR_JSON_TITLE, arxiv_id="2308.01904", authors_count=5,
+        author_names=DETR_CORRECTED_AUTHORS, upvotes=4, ingested_at=LATER,
     )], LISTING_SCHEMA)
     _write(rejects, "api13", [{
         "source_file": "2025-12-13_daily_papers.json", "source_sha256": "api13",
@@ -424,7 +497,8 @@ def _table_differences(first: Path, second: Path, table: str) -> tuple[int, int,
 
 
 @pytest.mark.parametrize("table", [
-    "main.papers", "main.paper_sightings", "main.authors_count", "main.daily_counts",
+    "main.papers", "main.paper_sightings", "main.paper_authors", "main.authors",
+    "main.paper_keywords", "main.paper_categories", "main.authors_count", "main.daily_counts",
     "main.rejects", "staging.stg_listings", "staging.stg_rejects",
 ])
 def test_incremental_build_equals_a_build_from_scratch(rebuilt, table):
@@ -442,7 +516,7 @@ def test_incremental_staging_read_only_the_new_lake_files(rebuilt):
 
     assert "*.parquet" not in listings_sql
     read = sorted(Path(path).name for path in _quoted_parquet_paths(listings_sql))
-    assert read == ["_empty.parquet", "api13.parquet", "html12b.parquet"]
+    assert read == ["_empty.parquet", "api13.parquet", "arxiv13.parquet", "html12b.parquet"]
     assert sorted(Path(path).name for path in _quoted_parquet_paths(rejects_sql)) == [
         "_empty.parquet", "api13.parquet"]
 
@@ -455,8 +529,8 @@ def test_deleted_and_replaced_lake_files_leave_staging(rebuilt):
     loaded = _rows(rebuilt["incremental"], "select lake_file, count(*) from staging.stg_listings "
                                            "group by lake_file order by lake_file")
 
-    assert loaded == [("api11.parquet", 1), ("api13.parquet", 1), ("html12b.parquet", 1),
-                      ("text11.parquet", 1), ("text12.parquet", 4)]
+    assert loaded == [("api11.parquet", 2), ("api13.parquet", 1), ("arxiv13.parquet", 1),
+                      ("html12b.parquet", 1), ("text11.parquet", 1), ("text12.parquet", 4)]
 
 
 def test_marts_follow_deleted_and_replaced_files(rebuilt):
@@ -485,8 +559,30 @@ def test_a_new_arxiv_record_gives_an_old_title_only_card_its_id(rebuilt):
     assert paper["arxiv_id"] == UNKNOWN_ARXIV_ID
     assert paper["sightings"] == 2  # the Dec 12 text card and the Dec 13 record
     assert paper["first_seen_at"] == DEC_12
-    assert paper["authors_count"] == 1
+    assert paper["authors_count"] == 2
     history = _rows(db, "select scraped_at, source_format from paper_sightings "
                         "where paper_id = ? order by scraped_at", UNKNOWN_ARXIV_ID)
-    assert history == [(DEC_12, "text_page"), (DEC_13, "hub_api_json")]
+    assert history == [(DEC_12, "text_page"), (DEC_13, "arxiv_snapshot")]
     assert _rows(db, "select count(*) from papers") == [(4,)]
+    assert _rows(db, "select position, category, is_primary from paper_categories "
+                     "where paper_id = ? order by position", UNKNOWN_ARXIV_ID) == [
+        (1, "math.AG", True), (2, "math.CO", False)]
+    assert _rows(db, "select author_name from paper_authors where paper_id = ? "
+                     "order by position", UNKNOWN_ARXIV_ID) == [("Nobody",), ("Author 2",)]
+
+
+def test_tidy_tables_follow_a_changed_author_list(rebuilt):
+    db = rebuilt["incremental"]
+    detr_authors = _rows(db, "select author_name from paper_authors where paper_id = ? "
+                             "order by position", "2308.01904")
+
+    assert [name for (name,) in detr_authors] == DETR_CORRECTED_AUTHORS
+    assert _rows(db, "select authors_count from papers where paper_id = ?", "2308.01904") == [
+        (5,)]
+    # Keywords are not in the newer record: the latest list that has them stays.
+    assert _rows(db, "select count(*) from paper_keywords where paper_id = ?",
+                 "2308.01904") == [(2,)]
+    authors = {name: (papers, first, last) for name, papers, first, last in _rows(
+        db, "select author_name, papers, first_paper_date, last_paper_date from authors")}
+    assert "Author 5" not in authors  # no paper lists the name any more
+    assert authors["Author 2"] == (3, dt.date(2003, 9, 10), dt.date(2025, 12, 8))

@@ -16,7 +16,8 @@ import pytest
 from dagster_project import quality
 from dagster_project.schema import LISTING_SCHEMA, REJECT_SCHEMA
 
-SUITES = ["raw_listings", "papers", "authors_count", "daily_counts", "rejects"]
+SUITES = ["raw_listings", "papers", "paper_authors", "authors", "authors_count", "daily_counts",
+          "rejects"]
 SCRAPED_AT = dt.datetime(2025, 12, 12, 9, 30, tzinfo=dt.UTC)
 UTC_TIMESTAMP = pa.timestamp("us", tz="UTC")
 
@@ -72,6 +73,28 @@ def papers(**columns):
     return pa.table({**table, **columns})
 
 
+def paper_authors(rows=(("1706.03762", 1, "Ashish Vaswani"), ("1706.03762", 2, "Noam Shazeer"),
+                        ("hep-th/9901001", 1, "J. Q. Public"))):
+    paper_ids, positions, names = zip(*rows, strict=True) if rows else ((), (), ())
+    return pa.table({
+        "paper_id": pa.array(paper_ids, pa.string()),
+        "position": pa.array(positions, pa.int32()),
+        "author_name": pa.array(names, pa.string()),
+    })
+
+
+def authors(**columns):
+    table = {
+        "author_name": ["Ashish Vaswani", "J. Q. Public", "Nameless Dates"],
+        "papers": pa.array([2, 1, 1], pa.int64()),
+        "first_paper_date": pa.array([dt.date(2017, 6, 12), dt.date(1999, 1, 1), None],
+                                     pa.date32()),
+        "last_paper_date": pa.array([dt.date(2019, 1, 1), dt.date(1999, 1, 1), None],
+                                    pa.date32()),
+    }
+    return pa.table({**table, **columns})
+
+
 def authors_count(shares=(0.5, 0.25, 0.25)):
     return pa.table(
         {
@@ -111,6 +134,8 @@ def rejects(**changes):
 GOOD = {
     "raw_listings": (raw_listings, {}),
     "papers": (papers, {}),
+    "paper_authors": (paper_authors, {"papers_with_author_names": 2}),
+    "authors": (authors, {"papers_with_author_names": 2}),
     "authors_count": (authors_count, {"papers_total": 4}),
     "daily_counts": (daily_counts, {"papers_with_published_date": 3}),
     "rejects": (rejects, {}),
@@ -175,6 +200,7 @@ def test_the_raw_suite_checks_not_null_for_every_non_nullable_schema_field():
 def test_bad_papers_fail():
     bad = papers(
         title=["Attention Is All You Need", None],
+        arxiv_id=["1706.03762v2", None],
         upvotes=pa.array([-1, None], pa.int32()),
         published_date=pa.array([dt.date(1989, 1, 1), dt.date(2025, 12, 13)], pa.date32()),
         first_seen_at=pa.array([SCRAPED_AT + dt.timedelta(days=1), SCRAPED_AT], UTC_TIMESTAMP),
@@ -187,6 +213,7 @@ def test_bad_papers_fail():
         [
             "expect_column_values_to_not_be_null(title): 1 null value",
             "expect_column_values_to_be_between(upvotes): 1 unexpected value, e.g. -1",
+            "expect_column_values_to_match_regex(arxiv_id): 1 unexpected value, e.g. 1706.03762v2",
             "expect_column_min_to_be_between(published_date): observed 1989-01-01 00:00:00",
             "expect_column_pair_values_a_to_be_greater_than_b(last_seen_at, published_date): "
             "1 unexpected value, e.g. (2025-12-12T09:30:00.000000, 2025-12-13T00:00:00.000)",
@@ -194,6 +221,56 @@ def test_bad_papers_fail():
             "1 unexpected value, e.g. (2025-12-12T09:30:00.000000, 2025-12-13T09:30:00.000000)",
         ]
     )
+
+
+def test_papers_with_old_style_arxiv_ids_pass():
+    outcome = quality.validate("papers", papers(arxiv_id=["math.AG/0309136", "hep-th/9901001"]))
+
+    assert outcome.failed == []
+
+
+@pytest.mark.parametrize("suite", ["paper_authors", "authors"])
+def test_empty_author_tables_pass(suite):
+    """A warehouse of text pages only names no authors: the tables are empty, and valid."""
+    make, _ = GOOD[suite]
+    empty = make().slice(0, 0)
+
+    outcome = quality.validate(suite, empty, {"papers_with_author_names": 0})
+
+    assert outcome.failed == []
+
+
+def test_bad_paper_authors_fail():
+    bad = paper_authors((("1706.03762", 0, "Ashish Vaswani"), ("1706.03762", 2, ""),
+                         (None, 3, None)))
+
+    outcome = quality.validate("paper_authors", bad, {"papers_with_author_names": 2})
+
+    assert sorted(outcome.failed) == sorted([
+        "expect_column_values_to_not_be_null(paper_id): 1 null value",
+        "expect_column_values_to_not_be_null(author_name): 1 null value",
+        "expect_column_values_to_be_between(position): 1 unexpected value, e.g. 0",
+        "expect_column_value_lengths_to_be_between(author_name): 1 unexpected value, e.g. ",
+        "expect_column_unique_value_count_to_be_between(paper_id): observed 1",
+    ])
+
+
+def test_bad_authors_fail():
+    bad = authors(
+        papers=pa.array([0, 1, 3], pa.int64()),
+        first_paper_date=pa.array([dt.date(2020, 1, 1), dt.date(1985, 1, 1), None], pa.date32()),
+    )
+
+    outcome = quality.validate("authors", bad, {"papers_with_author_names": 2})
+
+    assert sorted(outcome.failed) == sorted([
+        "expect_column_values_to_be_between(papers): 1 unexpected value, e.g. 0",
+        "expect_column_values_to_be_between(papers): 1 unexpected value, e.g. 3",
+        "expect_column_values_to_be_between(first_paper_date): 1 unexpected value, "
+        "e.g. 1985-01-01 00:00:00",
+        "expect_column_pair_values_a_to_be_greater_than_b(last_paper_date, first_paper_date): "
+        "1 unexpected value, e.g. (2019-01-01T00:00:00.000, 2020-01-01T00:00:00.000)",
+    ])
 
 
 def test_shares_that_do_not_sum_to_one_and_a_wrong_total_fail():
@@ -265,8 +342,11 @@ def test_a_missing_column_fails_the_expectations_that_read_it():
                 "authors_count",
                 "upvotes",
                 "published_date",
+                "arxiv_id",
             },
         ),
+        ("paper_authors", {"paper_id", "position", "author_name"}),
+        ("authors", {"author_name", "papers", "first_paper_date", "last_paper_date"}),
         ("authors_count", {"authors_count", "papers", "share"}),
         ("daily_counts", {"day", "papers", "cumulative_papers"}),
         (

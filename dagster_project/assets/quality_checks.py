@@ -14,15 +14,17 @@ from dagster_project.lake import Lake
 from dagster_project.settings import data_paths
 
 # suite name → the asset it checks; the suite name is also the table in the build file.
-MART_SUITES = {"papers": "papers", "authors_count": "authors_count",
-               "daily_counts": "daily_counts", "rejects": "rejects"}
+MART_SUITES = {"papers": "papers", "paper_authors": "paper_authors", "authors": "authors",
+               "authors_count": "authors_count", "daily_counts": "daily_counts",
+               "rejects": "rejects"}
 
 
 def _suite_parameters(connection: duckdb.DuckDBPyConnection) -> dict:
     """Totals other tables must agree with (e.g. authors_count must add up to papers)."""
-    papers_total, dated_papers = connection.execute(
-        "select count(*), count(published_date) from papers").fetchone()
-    return {"papers_total": papers_total, "papers_with_published_date": dated_papers}
+    papers_total, dated_papers, named_papers = connection.execute(
+        "select count(*), count(published_date), count(author_names) from papers").fetchone()
+    return {"papers_total": papers_total, "papers_with_published_date": dated_papers,
+            "papers_with_author_names": named_papers}
 
 
 def _check_result(suite: str, frame, parameters: dict | None) -> dg.AssetCheckResult:

@@ -17,7 +17,8 @@ from dagster_project.table_metadata import (
     table_schema,
 )
 
-PUBLISHED_TABLES = ("papers", "paper_sightings", "authors_count", "daily_counts", "rejects")
+PUBLISHED_TABLES = ("papers", "paper_sightings", "paper_authors", "authors", "paper_keywords",
+                    "paper_categories", "authors_count", "daily_counts", "rejects")
 MAIN_TABLE = "papers"
 PREVIEW_COLUMNS = ("paper_id", "title", "published_date", "upvotes", "authors_count")
 PREVIEW_ORDER = "published_date desc nulls last, paper_id"

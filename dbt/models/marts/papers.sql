@@ -11,6 +11,14 @@
   columns first and fetched by row id (see stg_listing_papers), so an incremental build
   reads the abstracts of the changed papers only.
 
+  The lists (author_names, ai_keywords, categories) are taken whole from the latest listing
+  with a non-empty one, never merged across listings, so the order of names and the primary
+  category (listed first) come from one source. The tidy marts paper_authors,
+  paper_keywords and paper_categories unnest them, so they follow this table's per-paper
+  incremental builds for free. authors_count stays the count the sources show (Hub API
+  counts hidden authors, whose names are not listed): the list's length only stands in
+  when no count is shown, or when a stale count is smaller than the names listed.
+
   Incremental per paper (macros/paper_fingerprints.sql): a build recomputes only the papers
   whose listings changed.
 -#}
@@ -63,28 +71,80 @@ listings as (
         and stg_listings.ingested_at = scrapes.ingested_at
         and stg_listings.source_file = scrapes.source_file
 
+),
+
+latest as (
+
+    select
+        paper_id,
+        arg_max(arxiv_id, recency) filter (where arxiv_id is not null) as arxiv_id,
+        arg_max(title, recency) filter (where title is not null) as title,
+        arg_max(abstract, recency) filter (where abstract is not null) as abstract,
+        arg_max(authors_count, recency) filter (where authors_count is not null)
+            as listed_authors_count,
+        {#- Lists: the latest non-empty one, whole, so positions come from one listing. -#}
+        arg_max(author_names, recency) filter (where len(author_names) > 0) as author_names,
+        arg_max(ai_keywords, recency) filter (where len(ai_keywords) > 0) as ai_keywords,
+        arg_max(categories, recency) filter (where len(categories) > 0) as categories,
+        arg_max(published_date, recency) filter (where published_date is not null)
+            as published_date,
+        arg_max(upvotes, recency) filter (where upvotes is not null) as upvotes,
+        arg_max(num_comments, recency) filter (where num_comments is not null) as num_comments,
+        arg_max(github_url, recency) filter (where github_url is not null) as github_url,
+        arg_max(github_stars, recency) filter (where github_stars is not null) as github_stars,
+        arg_max(submitted_on_daily_date, recency)
+            filter (where submitted_on_daily_date is not null) as submitted_on_daily_date,
+        min(scraped_at) as first_seen_at,
+        max(scraped_at) as last_seen_at,
+        count(distinct scraped_at) as sightings,
+        count(*) as listing_rows,
+        {{ listings_fingerprint() }} as listings_fingerprint
+    from listings
+    group by paper_id
+
+),
+
+cleaned as (
+
+    {#- Null names dropped (positions stay 1..n); keywords and categories also deduplicated,
+        keeping the first occurrence, so the category listed first stays first (primary). -#}
+    select
+        * replace (
+            list_filter(author_names, author_name -> author_name is not null) as author_names,
+            list_filter(
+                ai_keywords,
+                (keyword, i) -> keyword is not null and list_position(ai_keywords, keyword) = i
+            ) as ai_keywords,
+            list_filter(
+                categories,
+                (category, i) -> category is not null and list_position(categories, category) = i
+            ) as categories
+        )
+    from latest
+
 )
 
 select
     paper_id,
-    arg_max(arxiv_id, recency) filter (where arxiv_id is not null) as arxiv_id,
-    arg_max(title, recency) filter (where title is not null) as title,
-    arg_max(abstract, recency) filter (where abstract is not null) as abstract,
-    arg_max(authors_count, recency) filter (where authors_count is not null) as authors_count,
-    arg_max(array_to_string(author_names, ', '), recency)
-        filter (where len(author_names) > 0) as authors,
-    arg_max(published_date, recency) filter (where published_date is not null)
-        as published_date,
-    arg_max(upvotes, recency) filter (where upvotes is not null) as upvotes,
-    arg_max(num_comments, recency) filter (where num_comments is not null) as num_comments,
-    arg_max(github_url, recency) filter (where github_url is not null) as github_url,
-    arg_max(github_stars, recency) filter (where github_stars is not null) as github_stars,
-    arg_max(submitted_on_daily_date, recency)
-        filter (where submitted_on_daily_date is not null) as submitted_on_daily_date,
-    min(scraped_at) as first_seen_at,
-    max(scraped_at) as last_seen_at,
-    count(distinct scraped_at) as sightings,
-    count(*) as listing_rows,
-    {{ listings_fingerprint() }} as listings_fingerprint
-from listings
-group by paper_id
+    arxiv_id,
+    title,
+    abstract,
+    {#- The count as listed (Hub API counts hidden authors, whose names are not listed); a
+        listed count smaller than the names listed is stale and gives way to their number. -#}
+    greatest(listed_authors_count, nullif(len(author_names), 0)) as authors_count,
+    nullif(array_to_string(author_names, ', '), '') as authors,
+    nullif(author_names, []) as author_names,
+    nullif(ai_keywords, []) as ai_keywords,
+    nullif(categories, []) as categories,
+    published_date,
+    upvotes,
+    num_comments,
+    github_url,
+    github_stars,
+    submitted_on_daily_date,
+    first_seen_at,
+    last_seen_at,
+    sightings,
+    listing_rows,
+    listings_fingerprint
+from cleaned

@@ -25,6 +25,7 @@ with source as (
 
     select
         *,
+        {{ bare_arxiv_id('arxiv_id') }} as bare_arxiv_id,
         filename
     from {{ lake_files_to_read(source('lake', 'listings')) }}
 
@@ -55,13 +56,8 @@ select
     cast(author_names as varchar[]) as author_names,
     cast(published_date as date) as published_date,
     cast(upvotes as integer) as upvotes,
-    nullif(
-        regexp_replace(
-            regexp_replace(lower(trim(cast(arxiv_id as varchar))), '^arxiv:', ''),
-            'v[0-9]+$', ''
-        ),
-        ''
-    ) as arxiv_id,
+    {#- macros/arxiv_ids.sql: as the parsers write it (old-style subject class in upper case). -#}
+    {{ normalized_arxiv_id('bare_arxiv_id') }} as arxiv_id,
     nullif(trim(cast(github_url as varchar)), '') as github_url,
     cast(submitted_on_daily_date as date) as submitted_on_daily_date,
     cast(num_comments as integer) as num_comments,
