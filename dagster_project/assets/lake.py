@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from dagster_project import quality
 from dagster_project.ingest import ingest
 from dagster_project.lake import Lake
 from dagster_project.schema import LISTING_SCHEMA, REJECT_SCHEMA
@@ -33,6 +34,7 @@ def arrow_table_schema(schema) -> dg.TableSchema:
 )
 def lake_files(context: dg.AssetExecutionContext):
     paths = data_paths()
+    quality.import_in_background()  # the quality checks that follow need it
 
     def report_progress(number: int, total: int, name: str) -> None:
         if number == 1 or number == total or number % PROGRESS_EVERY_FILES == 0:
