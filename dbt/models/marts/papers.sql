@@ -110,14 +110,16 @@ cleaned as (
         keeping the first occurrence, so the category listed first stays first (primary). -#}
     select
         * replace (
-            list_filter(author_names, author_name -> author_name is not null) as author_names,
+            list_filter(author_names, lambda name: name is not null) as author_names,
             list_filter(
                 ai_keywords,
-                (keyword, i) -> keyword is not null and list_position(ai_keywords, keyword) = i
+                lambda keyword, i: keyword is not null
+                    and list_position(ai_keywords, keyword) = i
             ) as ai_keywords,
             list_filter(
                 categories,
-                (category, i) -> category is not null and list_position(categories, category) = i
+                lambda category, i: category is not null
+                    and list_position(categories, category) = i
             ) as categories
         )
     from latest
