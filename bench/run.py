@@ -40,7 +40,7 @@ from bench.generate import fresh_cards, generate, page_name, write_page
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WORKDIR = Path(tempfile.gettempdir()) / "papers-warehouse-bench"
 WORKDIR_MARKER = ".papers-warehouse-bench"  # the bench may delete data/ only where it made it
-GENERATOR_VERSION = 1  # bump when bench.generate's output changes; stale corpora regenerate
+GENERATOR_VERSION = 2  # bump when bench.generate's output changes; stale corpora regenerate
 NEW_PAGE_CARDS = 50
 SAMPLE_SECONDS = 0.05
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
