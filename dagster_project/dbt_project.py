@@ -27,7 +27,8 @@ def manifest_is_stale() -> bool:
     if not manifest.exists():
         return True
     built = manifest.stat().st_mtime
-    sources = [p for p in DBT_PROJECT.project_dir.rglob("*")
-               if p.is_file() and p.suffix in {".sql", ".yml", ".yaml"}
-               and "target" not in p.parts and "logs" not in p.parts]
-    return any(p.stat().st_mtime > built for p in sources)
+    project_dir = DBT_PROJECT.project_dir
+    sources = [*project_dir.glob("*.yml"),
+               *(path for folder in ("models", "macros", "tests")
+                 for path in (project_dir / folder).rglob("*") if path.is_file())]
+    return any(path.stat().st_mtime > built for path in sources)

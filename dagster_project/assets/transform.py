@@ -54,8 +54,10 @@ def dbt_models(context: dg.AssetExecutionContext):
     full_refresh = needs_full_refresh(paths)
     if full_refresh:
         context.log.info("the dbt project changed (or no build file yet): full refresh")
+    # One target dir per data dir, reused by every build (builds never overlap), instead of
+    # dagster-dbt's default of a new dir under dbt/target per run, which piles up forever.
     invocation = dbt.cli(["build", *(["--full-refresh"] if full_refresh else [])],
-                         context=context)
+                         context=context, target_path=paths.build_dir / "dbt_target")
     yield from with_table_metadata(invocation.stream(), invocation.manifest, paths.build_db)
     record_dbt_logic(paths)
 
