@@ -87,12 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "forget":
         return _forget(args.file, args.data_dir)
     if args.command == "prepare":
-        from dagster_project.dbt_project import prepare_manifest
+        from dagster_project.dbt_project import manifest_is_stale, prepare_manifest
         from dagster_project.instance import ensure_dagster_home
         from dagster_project.settings import use_data_dir
 
         use_data_dir(None)  # dbt's profile and sources read the data dir setting
-        prepare_manifest()
+        if manifest_is_stale():
+            prepare_manifest()
         print(f"dbt manifest ready; Dagster instance at {ensure_dagster_home()}")
         return 0
     return 2
