@@ -49,10 +49,6 @@ class IngestReport:
     problems: list[str] = field(default_factory=list)  # one line per reject, file:line: reason
     removed_debris: int = 0
 
-    @property
-    def nothing_new(self) -> bool:
-        return not self.files_parsed
-
 
 def ingest(raw_dir: Path, lake: Lake, progress: Progress | None = None,
            workers: int | None = None) -> IngestReport:
@@ -136,7 +132,7 @@ def ingest_file(path: Path, key: str, lake: Lake, signature: tuple, ingested_at:
     """
     try:
         sha256 = _file_sha256(path)
-        scraped_at = scrape_time(path).scraped_at
+        scraped_at = scrape_time(path)
     except OSError as problem:
         sha256, scraped_at = sha256_of(key.encode()), ingested_at
         parsed = _whole_file_reject(f"unreadable: {problem.strerror}; check its permissions")

@@ -56,14 +56,3 @@ def _install_fts(connection: duckdb.DuckDBPyConnection) -> str | None:
                     "BI tools will need it installed to use search_papers", problem)
         fts_extension.load(connection)
         return None
-
-
-def table_row_counts(database: Path, tables: list[str]) -> dict[str, int]:
-    connection = duckdb.connect(str(database), read_only=True)
-    try:
-        return {
-            table: connection.execute(f'select count(*) from "{table}"').fetchone()[0]
-            for table in tables
-        }
-    finally:
-        connection.close()

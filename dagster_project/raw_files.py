@@ -3,18 +3,11 @@
 import hashlib
 import json
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 SIDECAR_SUFFIX = ".meta.json"
 LEADING_ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
-
-
-@dataclass(frozen=True)
-class ScrapeTime:
-    scraped_at: datetime
-    source: str  # "sidecar", "file name" or "mtime": how we know
 
 
 class SidecarError(ValueError):
@@ -47,11 +40,11 @@ def sidecar_for(path: Path) -> Path | None:
     return None
 
 
-def scrape_time(path: Path) -> ScrapeTime:
+def scrape_time(path: Path) -> datetime:
     """When the page was scraped: sidecar, then an ISO date leading the name, then mtime."""
     sidecar = sidecar_for(path)
     if sidecar is not None:
-        return ScrapeTime(_read_sidecar(sidecar), "sidecar")
+        return _read_sidecar(sidecar)
     leading = LEADING_ISO_DATE.match(path.name)
     if leading:
         try:
@@ -59,8 +52,8 @@ def scrape_time(path: Path) -> ScrapeTime:
         except ValueError:
             pass
         else:
-            return ScrapeTime(datetime(day.year, day.month, day.day, tzinfo=UTC), "file name")
-    return ScrapeTime(datetime.fromtimestamp(path.stat().st_mtime, tz=UTC), "mtime")
+            return datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
 
 
 def _read_sidecar(sidecar: Path) -> datetime:

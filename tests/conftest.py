@@ -22,6 +22,18 @@ def sample_dir(tmp_path_factory) -> Path:
     return raw
 
 
+@pytest.fixture(scope="session")
+def published_sample(tmp_path_factory, sample_dir) -> Path:
+    """The data dir of one real build (Dagster job, dbt, GX, publish) of the bundled sample,
+    shared by the whole session: tests only read it, and copy it before they change it."""
+    from tests.pipeline_helpers import build
+
+    data_dir = tmp_path_factory.mktemp("published_sample") / "data"
+    shutil.copytree(sample_dir, data_dir / "raw")
+    assert build(data_dir) == 0
+    return data_dir
+
+
 @pytest.fixture(scope="session", autouse=True)
 def dagster_home(tmp_path_factory):
     """Runs go to a throwaway Dagster instance, not the developer's."""

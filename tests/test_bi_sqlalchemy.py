@@ -19,7 +19,6 @@ from sqlalchemy.pool import NullPool
 
 from bi.sqlalchemy_reader import engine, snapshot
 from tests.pipeline_helpers import build
-from tests.sample_warehouse import published_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,10 +37,10 @@ An abstract about {title}.
 
 
 @pytest.fixture
-def data_dir(tmp_path_factory, sample_dir, tmp_path) -> Path:
+def data_dir(published_sample, tmp_path) -> Path:
     """A copy of the built sample (46 papers, 43 of them dated): raw files, lake, warehouse."""
     copy = tmp_path / "data"
-    shutil.copytree(published_sample(tmp_path_factory, sample_dir), copy)
+    shutil.copytree(published_sample, copy)
     return copy
 
 

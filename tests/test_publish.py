@@ -25,19 +25,11 @@ Dec 13 5
 """
 
 
-@pytest.fixture(scope="module")
-def baseline(tmp_path_factory, sample_dir) -> Path:
-    data_dir = tmp_path_factory.mktemp("baseline") / "data"
-    shutil.copytree(sample_dir, data_dir / "raw")
-    assert build(data_dir) == 0
-    return data_dir
-
-
 @pytest.fixture
-def data_dir(baseline, tmp_path) -> Path:
+def data_dir(published_sample, tmp_path) -> Path:
     """A copy of the built sample: raw files, lake and published warehouse."""
     copy = tmp_path / "data"
-    shutil.copytree(baseline, copy)
+    shutil.copytree(published_sample, copy)
     return copy
 
 

@@ -10,7 +10,6 @@ import pytest
 
 from dagster_project.cli import main
 from dagster_project.query_command import output_format
-from tests.sample_warehouse import published_sample
 
 pytestmark = pytest.mark.usefixtures("dagster_home")
 
@@ -18,8 +17,8 @@ SQL = "select paper_id, title, published_date, upvotes from papers order by pape
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, sample_dir) -> Path:
-    return published_sample(tmp_path_factory, sample_dir)
+def built(published_sample) -> Path:
+    return published_sample
 
 
 def run(built: Path, *args: str) -> int:

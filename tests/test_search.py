@@ -14,7 +14,6 @@ import pytest
 from dagster_project import fts_extension
 from dagster_project.cli import main
 from dagster_project.search import refresh_index, search
-from tests.sample_warehouse import published_sample
 
 pytestmark = pytest.mark.usefixtures("dagster_home")
 
@@ -26,8 +25,8 @@ QUERIES = ["equivariant world model", "cats", "graph neural networks message pas
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, sample_dir) -> Path:
-    return published_sample(tmp_path_factory, sample_dir)
+def built(published_sample) -> Path:
+    return published_sample
 
 
 @pytest.fixture

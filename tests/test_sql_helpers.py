@@ -8,7 +8,6 @@ import duckdb
 import pytest
 
 from dagster_project.sql_helpers import COMMENTS, create_helpers
-from tests.sample_warehouse import published_sample
 
 pytestmark = pytest.mark.usefixtures("dagster_home")
 
@@ -17,8 +16,8 @@ ITS_ALL_CONNECTED = ("It's All Connected: A Journey Through Test-Time Memorizati
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, sample_dir) -> Path:
-    return published_sample(tmp_path_factory, sample_dir)
+def built(published_sample) -> Path:
+    return published_sample
 
 
 @pytest.fixture

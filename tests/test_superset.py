@@ -16,17 +16,16 @@ import pytest
 from bi.superset_env import ensure_venv
 from bi.superset_server import SupersetClient, SupersetServer
 from tests.pipeline_helpers import build
-from tests.sample_warehouse import published_sample
 from tests.test_bi_sqlalchemy import add_page
 
 pytestmark = pytest.mark.bi
 
 
 @pytest.fixture
-def data_dir(tmp_path_factory, sample_dir, tmp_path) -> Path:
+def data_dir(published_sample, tmp_path) -> Path:
     """A copy of the built sample: 43 dated papers in daily_counts."""
     copy = tmp_path / "data"
-    shutil.copytree(published_sample(tmp_path_factory, sample_dir), copy)
+    shutil.copytree(published_sample, copy)
     return copy
 
 
