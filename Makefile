@@ -28,7 +28,7 @@ test: prepare
 
 # The Dagster UI (webserver + daemon, so the raw-files sensor runs) on the project's instance.
 ui: prepare
-	$(BIN)/dagster dev -m dagster_project.definitions
+	$(BIN)/dagster dev -m dagster_project.defs.definitions
 
 # dbt's docs as one self-contained page. The catalog (column types, row counts) is read from
 # the build file, so a fresh clone builds the sample first.

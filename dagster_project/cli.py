@@ -69,27 +69,27 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "build":
-        from dagster_project.build_command import run_build
+        from dagster_project.defs.build_command import run_build
 
         return run_build(args.data_dir)
     if args.command == "query":
-        from dagster_project.query_command import output_format, run_query
+        from dagster_project.serve.query_command import output_format, run_query
 
         chosen = output_format(args.format, args.output)
         if chosen == "parquet" and args.output is None:
             query.error("--format parquet needs --output FILE (Parquet is not for terminals)")
         return run_query(args.sql, chosen, data_paths(args.data_dir).warehouse, args.output)
     if args.command == "search":
-        from dagster_project.search_command import run_search
+        from dagster_project.serve.search_command import run_search
 
         return run_search(args.terms, args.limit, args.since, args.format,
                           data_paths(args.data_dir).warehouse)
     if args.command == "forget":
         return _forget(args.file, args.data_dir)
     if args.command == "prepare":
-        from dagster_project.dbt_project import manifest_is_stale, prepare_manifest
-        from dagster_project.instance import ensure_dagster_home
+        from dagster_project.defs.instance import ensure_dagster_home
         from dagster_project.settings import use_data_dir
+        from dagster_project.warehouse.dbt_project import manifest_is_stale, prepare_manifest
 
         use_data_dir(None)  # dbt's profile and sources read the data dir setting
         if manifest_is_stale():
@@ -122,18 +122,33 @@ def _iso_date(text: str) -> date:
 def _forget(raw_file: str, data_dir: str | None) -> int:
     import logging
 
-    from dagster_project.ingest import forget
-    from dagster_project.lake import Lake
+    from dagster_project.lake.ingest import forget
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     paths = data_paths(data_dir)
-    key = Path(raw_file).as_posix().removeprefix("raw/")
-    if forget(key, Lake(paths.lake)) is None:
-        print(f"error: {key} is not in the lake manifest {paths.lake / 'manifest.json'}",
+    key = _raw_key(raw_file, paths.raw)
+    if forget(key, paths.lake) is None:
+        print(f"error: the lake holds no rows of {key} (names are relative to {paths.raw}; "
+              "see: papers-warehouse query \"select source_file from rejects\")",
               file=sys.stderr)
         return 1
+    if (paths.raw / key).exists():
+        print(f"note: {paths.raw / key} is still there: the next build loads it again "
+              "unless you delete or move it", file=sys.stderr)
     print(f"forgot {key}; run `papers-warehouse build` to publish the change")
     return 0
+
+
+def _raw_key(raw_file: str, raw_dir: Path) -> str:
+    """The raw file's name relative to raw/, however the user gave it (relative to raw/,
+    to the working directory, or absolute)."""
+    given = Path(raw_file)
+    for candidate in (given, Path.cwd() / given):
+        try:
+            return candidate.resolve().relative_to(raw_dir.resolve()).as_posix()
+        except ValueError:
+            continue
+    return given.as_posix().removeprefix("raw/")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATA_DIR_ENV = "PAPERS_WAREHOUSE_DATA_DIR"
+# DuckDB's memory limit for every connection that does heavy work (ingest, dbt, publish);
+# beyond it DuckDB spills to DataPaths.temp. Default: a share of this machine's memory.
+MEMORY_LIMIT_ENV = "PAPERS_WAREHOUSE_MEMORY_LIMIT"
+MEMORY_SHARE = 0.125
+MEMORY_LIMIT_BOUNDS_MB = (1024, 3072)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
@@ -42,6 +47,11 @@ class DataPaths:
     def quality_docs(self) -> Path:
         return self.root / "quality"
 
+    @property
+    def temp(self) -> Path:
+        """Where DuckDB spills what does not fit in its memory limit."""
+        return self.root / "tmp"
+
 
 def data_paths(data_dir: str | Path | None = None) -> DataPaths:
     """The data dir given, else $PAPERS_WAREHOUSE_DATA_DIR, else ./data — made absolute."""
@@ -50,7 +60,19 @@ def data_paths(data_dir: str | Path | None = None) -> DataPaths:
 
 
 def use_data_dir(data_dir: str | Path | None) -> DataPaths:
-    """Fix the data dir for this process and the dbt subprocesses it starts."""
+    """Fix the data dir (and the memory limit) for this process and the dbt it starts."""
     paths = data_paths(data_dir)
     os.environ[DATA_DIR_ENV] = str(paths.root)
+    os.environ[MEMORY_LIMIT_ENV] = duckdb_memory_limit()
     return paths
+
+
+def duckdb_memory_limit() -> str:
+    """$PAPERS_WAREHOUSE_MEMORY_LIMIT (e.g. "2GB"), else 1/8 of this machine's memory,
+    between 1 and 3 GB: the build's whole process tree then stays within 4 GB."""
+    chosen = os.environ.get(MEMORY_LIMIT_ENV)
+    if chosen:
+        return chosen
+    machine_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    low, high = MEMORY_LIMIT_BOUNDS_MB
+    return f"{min(max(int(machine_mb * MEMORY_SHARE), low), high)}MB"

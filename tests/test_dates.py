@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dagster_project.dates import parse_date_line, resolve_yearless
+from dagster_project.raw.dates import parse_date_line, resolve_yearless
 
 SCRAPED = date(2025, 12, 12)
 

@@ -1,5 +1,6 @@
-"""The dbt project, for real: a small Parquet lake written with the pyarrow contract, one
-`dbt build` (models and dbt tests) into a DuckDB file, and assertions on the built marts.
+"""The dbt project, for real: a small DuckLake lake written with the pyarrow contract (through
+the lake's own commit code), one `dbt build` (models and dbt tests) into a DuckDB file, and
+assertions on the built marts.
 
 The lake holds, in a few raw files:
 - "Scaling Laws for Tiny Lakes" in three daily text scrapes (2, 5, 11 upvotes), the last
@@ -12,7 +13,7 @@ The lake holds, in a few raw files:
   on the newer text page and with 4 names in an older Hub API record;
 - one reject.
 
-A second lake state then exercises the incremental build (staging by lake file, marts by
+A second lake build then exercises the incremental build (staging by lake build, marts by
 paper): a file deleted, a file replaced by another, a new arXiv snapshot record giving the
 title-only "Untitled Musings" card an old-style arXiv id, two authors and categories, and a
 newer Hub API record of DETR with a corrected author list. The incremental build must equal
@@ -30,11 +31,14 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from dagster_project.schema import LISTING_SCHEMA, REJECT_SCHEMA
+from dagster_project.lake import catalog
+from dagster_project.lake.commit import LakeBuild
+from dagster_project.lake.tables import TABLES as LAKE_TABLES
+from dagster_project.lake.tables import RawFileEntry, ensure_tables
+from dagster_project.raw.schema import LISTING_SCHEMA, REJECT_SCHEMA
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_DIR = PROJECT_ROOT / "dbt"
@@ -84,13 +88,14 @@ def _duckdb_type_names(schema: pa.Schema) -> dict[str, str]:
 
 
 CONTRACTS = [
-    ("listings", "stg_listings", LISTING_SCHEMA),
-    ("rejects", "stg_rejects", REJECT_SCHEMA),
+    ("listings", "stg_listings", LAKE_TABLES["listings"]),
+    ("rejects", "stg_rejects", LAKE_TABLES["rejects"]),
 ]
 
 
-@pytest.mark.parametrize(("table_name", "model_name", "schema"), CONTRACTS)
-def test_source_columns_match_the_pyarrow_schema(table_name, model_name, schema):
+@pytest.mark.parametrize("table_name", ["listings", "rejects", "raw_files"])
+def test_source_columns_match_the_pyarrow_schema(table_name):
+    schema = LAKE_TABLES[table_name]
     columns = _source_tables()[table_name]["columns"]
 
     assert [column["name"] for column in columns] == schema.names
@@ -109,25 +114,32 @@ def test_staging_not_null_tests_are_the_schemas_non_nullable_fields(table_name, 
 
     assert set(schema.names) <= set(names)
     assert not_null & set(schema.names) == {field.name for field in schema if not field.nullable}
-    # Columns staging adds (lake_file, title_key, code_version) are never null either.
+    # Columns staging adds (title_key) are never null either.
     assert not_null - set(schema.names) == set(names) - set(schema.names)
     assert all(column.get("description") for column in columns)
 
 
 @pytest.mark.parametrize(
-    ("table_name", "asset_key", "lake_dir"),
-    [
-        ("listings", ["lake_listings"], "/lake/listings/"),
-        ("rejects", ["lake_rejects"], "/lake/rejects/"),
-    ],
+    ("table_name", "asset_key"),
+    [("listings", ["lake_listings"]), ("rejects", ["lake_rejects"]),
+     ("raw_files", ["lake_listings"])],
 )
-def test_sources_read_the_lake_and_name_their_dagster_asset(table_name, asset_key, lake_dir):
+def test_sources_read_the_lake_and_name_their_dagster_asset(table_name, asset_key):
+    (lake,) = [source for source in yaml.safe_load(SOURCES_YML.read_text())["sources"]
+               if source["name"] == "lake"]
     config = _source_tables()[table_name]["config"]
 
+    assert (lake["database"], lake["schema"]) == (catalog.ALIAS, "main")
     assert config["meta"]["dagster"]["asset_key"] == asset_key
-    assert "read_parquet(" in config["external_location"]
-    assert lake_dir in config["external_location"]
-    assert "union_by_name = true" in config["external_location"]
+
+
+def test_the_profile_attaches_the_lake_read_only():
+    profile = yaml.safe_load((DBT_DIR / "profiles.yml").read_text())
+    (attach,) = profile["papers_warehouse"]["outputs"]["build"]["attach"]
+
+    assert attach["alias"] == catalog.ALIAS and attach["read_only"] is True
+    assert attach["path"].endswith(f"/lake/{catalog.CATALOG_FILE}")
+    assert attach["options"]["data_path"].endswith(f"/lake/{catalog.DATA_FILES_DIR}/")
 
 
 # --- a real build over a real lake ------------------------------------------------------
@@ -151,15 +163,48 @@ def _text_page(day: dt.datetime, cards: list[dict]) -> list[dict]:
     ]
 
 
-def _write(directory: Path, name: str, rows: list[dict], schema: pa.Schema) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.Table.from_pylist(rows, schema=schema), directory / f"{name}.parquet")
+class LakeFiles:
+    """Rows for one lake build, by raw file: what the ingest step would have parsed."""
+
+    def __init__(self):
+        self.files: dict[str, dict[str, list[dict]]] = {}
+        self.forgotten: list[str] = []
+
+    def write(self, table: str, rows: list[dict]) -> None:
+        for row in rows:
+            raw = self.files.setdefault(row["source_file"], {"listings": [], "rejects": []})
+            raw[table].append(row)
+
+    def forget(self, source_file: str) -> None:
+        self.forgotten.append(source_file)
+
+    def commit(self, data_dir: Path) -> int:
+        schemas = {"listings": LISTING_SCHEMA, "rejects": REJECT_SCHEMA}
+        with catalog.connect(data_dir / "lake") as connection:
+            ensure_tables(connection)
+            build = LakeBuild(connection)
+            for source_file, tables in self.files.items():
+                for table, rows in tables.items():
+                    build.add_rows(table, pa.Table.from_pylist(rows, schema=schemas[table]))
+                first = (tables["listings"] or tables["rejects"])[0]
+                build.put_file(RawFileEntry(
+                    source_file=source_file, source_sha256=first["source_sha256"],
+                    scraped_at=first.get("scraped_at") or INGESTED_AT, size=None,
+                    mtime_ns=None, ctime_ns=None, sidecar_mtime_ns=None,
+                    source_format=first["source_format"], parser_version="test",
+                    records=len(tables["listings"]), rejects=len(tables["rejects"]),
+                    ingested_at=first["ingested_at"], lake_build=0))
+            for source_file in self.forgotten:
+                build.forget(source_file)
+            return build.commit({"test": "tests/test_dbt_project.py"})
 
 
 def _write_lake(data_dir: Path) -> None:
-    listings, rejects = data_dir / "lake" / "listings", data_dir / "lake" / "rejects"
-    _write(listings, "_empty", [], LISTING_SCHEMA)
-    _write(rejects, "_empty", [], REJECT_SCHEMA)
+    lake = LakeFiles()
+    listings, rejects = "listings", "rejects"
+
+    def _write(table: str, name: str, rows: list[dict], schema: pa.Schema) -> None:
+        lake.write(table, rows)
 
     tiny = {"title": TINY_LAKES, "authors_count": 3, "published_date": dt.date(2025, 12, 8)}
     _write(listings, "text10", _text_page(DEC_10, [
@@ -199,6 +244,7 @@ def _write_lake(data_dir: Path) -> None:
         "source_format": "text_page", "line_number": 99, "reason": "card has no date line",
         "snippet": "Half a card", "ingested_at": INGESTED_AT,
     }], REJECT_SCHEMA)
+    assert lake.commit(data_dir) == 1
 
 
 def _start_build(data_dir: Path, target: Path) -> subprocess.Popen:
@@ -273,12 +319,12 @@ def test_marts_in_main_and_staging_tables_in_staging(warehouse):
     }
 
 
-def test_staging_holds_every_lake_file_once(warehouse):
-    loaded = _rows(warehouse, "select lake_file, count(*) from staging.stg_listings "
-                              "group by lake_file order by lake_file")
+def test_staging_holds_every_raw_file_once(warehouse):
+    loaded = _rows(warehouse, "select source_sha256, lake_build, count(*) "
+                              "from staging.stg_listings group by all order by all")
 
-    assert loaded == [("api11.parquet", 2), ("html12.parquet", 1), ("text10.parquet", 1),
-                      ("text11.parquet", 1), ("text12.parquet", 4)]
+    assert loaded == [("api11", 1, 2), ("html12", 1, 1), ("text10", 1, 1), ("text11", 1, 1),
+                      ("text12", 1, 4)]
 
 
 def test_one_paper_row_per_distinct_paper(warehouse):
@@ -428,12 +474,16 @@ def test_no_categories_without_an_arxiv_snapshot(warehouse):
 
 
 def _change_lake(data_dir: Path) -> None:
-    """The second lake state: one file deleted, one replaced, two new with arXiv ids."""
-    listings, rejects = data_dir / "lake" / "listings", data_dir / "lake" / "rejects"
+    """The second lake build: one file forgotten, one replaced, two new with arXiv ids."""
+    lake = LakeFiles()
+    listings, rejects = "listings", "rejects"
+
+    def _write(table: str, name: str, rows: list[dict], schema: pa.Schema) -> None:
+        lake.write(table, rows)
+
     # `papers-warehouse forget` of the Dec 10 page: Tiny Lakes loses its first sighting.
-    (listings / "text10.parquet").unlink()
-    # The Dec 12 HTML page changed on disk: re-ingested under a new lake file name.
-    (listings / "html12.parquet").unlink()
+    lake.forget("2025-12-10_daily-papers.txt")
+    # The Dec 12 HTML page changed on disk: re-ingested, its rows replace the old ones.
     _write(listings, "html12b", [_listing(
         source_file="2025-12-12_daily-papers.html", source_sha256="html12b",
         source_format="html", record_index=0, scraped_at=DEC_12, title=TINY_LAKES,
@@ -461,6 +511,7 @@ def _change_lake(data_dir: Path) -> None:
         "source_format": "hub_api_json", "line_number": None, "reason": "paper has no title",
         "snippet": "{\"paper\": {}}", "ingested_at": LATER,
     }], REJECT_SCHEMA)
+    assert lake.commit(data_dir) == 2
 
 
 @pytest.fixture(scope="module")
@@ -509,28 +560,19 @@ def test_incremental_build_equals_a_build_from_scratch(rebuilt, table):
     assert (only_incremental, only_scratch) == (0, 0)
 
 
-def test_incremental_staging_read_only_the_new_lake_files(rebuilt):
+def test_incremental_staging_read_only_the_new_lake_build(rebuilt):
     compiled = rebuilt["incremental_target"] / "compiled" / "papers_warehouse" / "models"
-    listings_sql = (compiled / "staging" / "stg_listings.sql").read_text()
-    rejects_sql = (compiled / "staging" / "stg_rejects.sql").read_text()
-
-    assert "*.parquet" not in listings_sql
-    read = sorted(Path(path).name for path in _quoted_parquet_paths(listings_sql))
-    assert read == ["_empty.parquet", "api13.parquet", "arxiv13.parquet", "html12b.parquet"]
-    assert sorted(Path(path).name for path in _quoted_parquet_paths(rejects_sql)) == [
-        "_empty.parquet", "api13.parquet"]
+    for model in ("stg_listings", "stg_rejects"):
+        sql = (compiled / "staging" / f"{model}.sql").read_text()
+        assert "where lake_build > (select coalesce(max(lake_build), 0)" in sql, sql
 
 
-def _quoted_parquet_paths(sql: str) -> list[str]:
-    return [part for part in sql.split("'") if part.endswith(".parquet")]
+def test_forgotten_and_replaced_files_leave_staging(rebuilt):
+    loaded = _rows(rebuilt["incremental"], "select source_sha256, lake_build, count(*) "
+                                           "from staging.stg_listings group by all order by all")
 
-
-def test_deleted_and_replaced_lake_files_leave_staging(rebuilt):
-    loaded = _rows(rebuilt["incremental"], "select lake_file, count(*) from staging.stg_listings "
-                                           "group by lake_file order by lake_file")
-
-    assert loaded == [("api11.parquet", 2), ("api13.parquet", 1), ("arxiv13.parquet", 1),
-                      ("html12b.parquet", 1), ("text11.parquet", 1), ("text12.parquet", 4)]
+    assert loaded == [("api11", 1, 2), ("api13", 2, 1), ("arxiv13", 2, 1), ("html12b", 2, 1),
+                      ("text11", 1, 1), ("text12", 1, 4)]
 
 
 def test_marts_follow_deleted_and_replaced_files(rebuilt):

@@ -11,12 +11,12 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from dagster_project.arxiv_ids import normalize_arxiv_id
-from dagster_project.arxiv_snapshot import iter_arxiv_snapshot
-from dagster_project.formats import FORMATS, parse_raw_text
-from dagster_project.listing_record import RECORD_FIELDS
-from dagster_project.schema import LISTING_SCHEMA
-from dagster_project.text_page import is_text_page, parse_text_page
+from dagster_project.raw.arxiv_ids import normalize_arxiv_id
+from dagster_project.raw.arxiv_snapshot import iter_arxiv_snapshot
+from dagster_project.raw.formats import FORMATS, parse_raw_text
+from dagster_project.raw.listing_record import RECORD_FIELDS
+from dagster_project.raw.schema import LISTING_SCHEMA
+from dagster_project.raw.text_page import is_text_page, parse_text_page
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SCRAPED_AT = datetime(2025, 12, 12, tzinfo=UTC)

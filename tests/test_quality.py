@@ -13,8 +13,8 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from dagster_project import quality
-from dagster_project.schema import LISTING_SCHEMA, REJECT_SCHEMA
+from dagster_project.raw.schema import LISTING_SCHEMA, REJECT_SCHEMA
+from dagster_project.warehouse import quality
 
 SUITES = ["raw_listings", "papers", "paper_authors", "authors", "authors_count", "daily_counts",
           "rejects"]
@@ -399,7 +399,7 @@ def test_data_docs_are_written_for_every_suite_validated_into_one_directory(tmp_
 
 def test_importing_the_module_does_not_import_great_expectations_or_pandas():
     code = (
-        "import sys, dagster_project.quality; "
+        "import sys, dagster_project.warehouse.quality; "
         "print(sorted({'great_expectations', 'pandas'} & set(sys.modules)))"
     )
     result = subprocess.run(

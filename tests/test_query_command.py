@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from dagster_project.cli import main
-from dagster_project.query_command import output_format
+from dagster_project.serve.query_command import output_format
 
 pytestmark = pytest.mark.usefixtures("dagster_home")
 

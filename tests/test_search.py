@@ -11,9 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project import fts_extension
+from dagster_project import duckdb_extensions
 from dagster_project.cli import main
-from dagster_project.search import refresh_index, search
+from dagster_project.serve.search import refresh_index, search
 
 pytestmark = pytest.mark.usefixtures("dagster_home")
 
@@ -32,7 +32,7 @@ def built(published_sample) -> Path:
 @pytest.fixture
 def reader(built):
     connection = duckdb.connect(str(built / "warehouse.duckdb"), read_only=True)
-    fts_extension.load(connection)
+    duckdb_extensions.load(connection, "fts")
     yield connection
     connection.close()
 
@@ -88,7 +88,7 @@ def test_scores_equal_the_fts_extensions_match_bm25(built, tmp_path):
     copy = tmp_path / "warehouse.duckdb"
     shutil.copyfile(built / "warehouse.duckdb", copy)
     connection = duckdb.connect(str(copy))
-    fts_extension.load(connection)
+    duckdb_extensions.load(connection, "fts")
     connection.execute("pragma create_fts_index('papers', 'paper_id', 'title', 'abstract', "
                        "stemmer = 'porter', stopwords = 'english')")
     for terms in QUERIES:
@@ -181,7 +181,7 @@ PAPERS = [
 @pytest.fixture
 def scratch(tmp_path):
     connection = duckdb.connect(str(tmp_path / "scratch.duckdb"))
-    fts_extension.load(connection)
+    duckdb_extensions.load(connection, "fts")
     connection.execute("create table papers (paper_id varchar, title varchar, abstract varchar, "
                        "published_date date, upvotes integer)")
     connection.executemany("insert into papers values (?, ?, ?, ?, ?)", PAPERS)

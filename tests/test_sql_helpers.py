@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.sql_helpers import COMMENTS, create_helpers
+from dagster_project.serve.sql_helpers import COMMENTS, create_helpers
 
 pytestmark = pytest.mark.usefixtures("dagster_home")
 

@@ -3,8 +3,8 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dagster_project.dates import MONTHS, looks_like_date_line
-from dagster_project.text_page import is_text_page, parse_text_page
+from dagster_project.raw.dates import MONTHS, looks_like_date_line
+from dagster_project.raw.text_page import is_text_page, parse_text_page
 
 SCRAPED = date(2025, 12, 12)
 HEADER = ("new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nDaily Papers\n\n"

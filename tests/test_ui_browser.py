@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.instance import INSTANCE_CONFIG
+from dagster_project.defs.instance import INSTANCE_CONFIG
 from tests.conftest import ROOT, SAMPLE
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -64,7 +64,7 @@ def dagster_ui(tmp_path_factory):
     with open(log, "wb") as output:
         server = subprocess.Popen(
             [str(Path(sys.executable).parent / "dagster"), "dev", "-m",
-             "dagster_project.definitions", "-h", "127.0.0.1", "-p", str(port)],
+             "dagster_project.defs.definitions", "-h", "127.0.0.1", "-p", str(port)],
             cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,  # its own process group: the teardown ends all of it
         )
@@ -115,7 +115,7 @@ def page(dagster_ui):
 
 def every_asset_label() -> list[str]:
     """Every asset of the code location, as the graph labels it (the last key part)."""
-    from dagster_project.definitions import defs
+    from dagster_project.defs.definitions import defs
 
     return sorted(key.path[-1] for key in defs.resolve_all_asset_keys())
 

@@ -1,6 +1,6 @@
 {#-
   arXiv identifiers: the one pattern every table agrees on, and the SQL that normalizes a raw
-  value to it, as dagster_project/arxiv_ids.py does in the parsers:
+  value to it, as dagster_project/raw/arxiv_ids.py does in the parsers:
     new style  2505.03176                      (YYMM.NNNNN, 4 or 5 digits after the dot)
     old style  hep-th/9901001, math.AG/0309136 (archive in lower case, subject class in
                                                 upper case, 7 digits)

@@ -2,8 +2,8 @@
   Incremental marts per paper. A mart row of paper P (papers) or rows (paper_sightings) are a
   function of P's listings alone, so a model may keep P's rows as long as P's listings are
   the same ones it computed them from. Each row stores listings_fingerprint: an
-  order-independent hash of the set of P's listings (lake file, record index; lake files
-  are immutable) and of the code of the model and everything upstream of it. On an
+  order-independent hash of the set of P's listings (raw file, lake build, record index:
+  a lake build's rows never change) and of the code of the model and everything upstream of it. On an
   incremental run:
     1. pre-hook: delete the rows whose paper's fingerprint is no longer the current one
        (listings added, removed or re-assigned to another paper_id, or the code changed),
@@ -15,7 +15,7 @@
 
 {#- The fingerprint of one paper's listings; an aggregate over rows of stg_listing_papers. -#}
 {% macro listings_fingerprint() -%}
-    hash(bit_xor(hash(lake_file, record_index)), '{{ code_version() }}')
+    hash(bit_xor(hash(source_file, lake_build, record_index)), '{{ code_version() }}')
 {%- endmacro %}
 
 
@@ -47,4 +47,15 @@
     {%- if is_incremental() -%}
         where paper_id not in (select paper_id from {{ this }})
     {%- endif -%}
+{%- endmacro %}
+
+
+{#-
+  Whether `relation` has every column in `names`. A table built before these columns existed
+  gets no hook SQL that would fail on them; the models' on_schema_change='fail' then stops
+  the build with dbt's own message: run it with --full-refresh.
+-#}
+{% macro has_columns(relation, names) -%}
+    {%- set present = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
+    {{- return(names | reject('in', present) | list | length == 0) -}}
 {%- endmacro %}

@@ -40,7 +40,7 @@ listings as (
         stg_listings.source_format,
         stg_listings.record_index,
         stg_listings.ingested_at,
-        stg_listings.lake_file
+        stg_listings.lake_build
     from papers_listings
     inner join {{ ref('stg_listings') }} as stg_listings
         on stg_listings.rowid = papers_listings.listing_rowid

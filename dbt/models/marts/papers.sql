@@ -7,9 +7,11 @@
   source_file and record_index: deterministic even for ties. One grouping pass with
   arg_max(value, recency) per column, no window over the listings; recency is one BIGINT
   (the rank of the listing's scrape among all scrapes, then record_index), which DuckDB
-  compares far faster than the four columns. The listings are picked by their narrow
-  columns first and fetched by row id (see stg_listing_papers), so an incremental build
-  reads the abstracts of the changed papers only.
+  compares far faster than the four columns. The aggregate holds narrow values only: for the
+  wide ones (abstract, the lists) it picks the row id of the winning listing, and the values
+  are fetched by row id afterwards, so memory does not grow with abstracts (at ~1M distinct
+  papers, arg_max over abstracts ran out of a 2 GB limit). An incremental build reads the
+  listings of the changed papers only (see stg_listing_papers).
 
   The lists (author_names, ai_keywords, categories) are taken whole from the latest listing
   with a non-empty one, never merged across listings, so the order of names and the primary
@@ -27,7 +29,11 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ delete_rows_of_changed_papers() }}",
+        pre_hook=[
+            "{{ delete_rows_of_changed_papers() }}",
+            "set disabled_optimizers = 'build_side_probe_side'",
+        ],
+        post_hook="reset disabled_optimizers",
     )
 }}
 
@@ -59,10 +65,29 @@ papers_listings as (
 
 listings as (
 
+    {#- Narrow columns only, plus flags for the wide ones: the aggregate below never holds an
+        abstract or a list; it picks the row id of the listing whose value wins. -#}
     select
         papers_listings.paper_id,
-        stg_listings.*,
-        scrapes.scrape_order * 4294967296 + stg_listings.record_index as recency
+        papers_listings.listing_rowid,
+        scrapes.scrape_order * 4294967296 + stg_listings.record_index as recency,
+        stg_listings.arxiv_id,
+        stg_listings.title,
+        stg_listings.abstract is not null as has_abstract,
+        stg_listings.authors_count,
+        len(stg_listings.author_names) > 0 as has_author_names,
+        len(stg_listings.ai_keywords) > 0 as has_ai_keywords,
+        len(stg_listings.categories) > 0 as has_categories,
+        stg_listings.published_date,
+        stg_listings.upvotes,
+        stg_listings.num_comments,
+        stg_listings.github_url,
+        stg_listings.github_stars,
+        stg_listings.submitted_on_daily_date,
+        stg_listings.scraped_at,
+        stg_listings.source_file,
+        stg_listings.lake_build,
+        stg_listings.record_index
     from papers_listings
     inner join {{ ref('stg_listings') }} as stg_listings
         on stg_listings.rowid = papers_listings.listing_rowid
@@ -79,13 +104,14 @@ latest as (
         paper_id,
         arg_max(arxiv_id, recency) filter (where arxiv_id is not null) as arxiv_id,
         arg_max(title, recency) filter (where title is not null) as title,
-        arg_max(abstract, recency) filter (where abstract is not null) as abstract,
+        arg_max(listing_rowid, recency) filter (where has_abstract) as abstract_rowid,
         arg_max(authors_count, recency) filter (where authors_count is not null)
             as listed_authors_count,
         {#- Lists: the latest non-empty one, whole, so positions come from one listing. -#}
-        arg_max(author_names, recency) filter (where len(author_names) > 0) as author_names,
-        arg_max(ai_keywords, recency) filter (where len(ai_keywords) > 0) as ai_keywords,
-        arg_max(categories, recency) filter (where len(categories) > 0) as categories,
+        arg_max(listing_rowid, recency) filter (where has_author_names)
+            as author_names_rowid,
+        arg_max(listing_rowid, recency) filter (where has_ai_keywords) as ai_keywords_rowid,
+        arg_max(listing_rowid, recency) filter (where has_categories) as categories_rowid,
         arg_max(published_date, recency) filter (where published_date is not null)
             as published_date,
         arg_max(upvotes, recency) filter (where upvotes is not null) as upvotes,
@@ -101,6 +127,39 @@ latest as (
         {{ listings_fingerprint() }} as listings_fingerprint
     from listings
     group by paper_id
+
+),
+
+with_lists as (
+
+    {#- The winning listings' lists, fetched by row id (small: names, keywords, categories). -#}
+    select
+        latest.* exclude (author_names_rowid, ai_keywords_rowid, categories_rowid),
+        names.author_names,
+        keywords.ai_keywords,
+        listed_categories.categories
+    from latest
+    left join {{ ref('stg_listings') }} as names
+        on names.rowid = latest.author_names_rowid
+    left join {{ ref('stg_listings') }} as keywords
+        on keywords.rowid = latest.ai_keywords_rowid
+    left join {{ ref('stg_listings') }} as listed_categories
+        on listed_categories.rowid = latest.categories_rowid
+
+),
+
+with_wide_values as (
+
+    {#- Then the abstracts, last, each paper's narrow row meeting one listing's abstract: the
+        hash table is built on the papers side (this model's pre-hook turns off DuckDB's
+        build-side swap, which here built it on the abstracts and ran out of memory), and
+        the abstracts stream through the probe into the table. -#}
+    select
+        with_lists.* exclude (abstract_rowid),
+        abstracts.abstract
+    from {{ ref('stg_listings') }} as abstracts
+    right join with_lists
+        on abstracts.rowid = with_lists.abstract_rowid
 
 ),
 
@@ -122,7 +181,7 @@ cleaned as (
                     and list_position(categories, category) = i
             ) as categories
         )
-    from latest
+    from with_wide_values
 
 )
 
@@ -150,7 +209,3 @@ select
     listing_rows,
     listings_fingerprint
 from cleaned
-{#- Stored by publication date: DuckDB's zone maps then skip most of the table for the date
-    ranges BI tools ask for. New papers (appended by incremental builds) are mostly recent,
-    so the order largely holds between full refreshes. #}
-order by published_date nulls last, paper_id

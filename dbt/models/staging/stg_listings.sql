@@ -6,18 +6,18 @@
              characters that are not letters or digits folded to one space, trimmed.
              "DETR Doesn't Need…" and "detr doesn’t need" get the same key.
 
-  An incremental table that mirrors the lake one lake file at a time (macros/lake_files.sql):
-  a build reads only the lake files it has not loaded yet and deletes the rows of files that
-  are gone, so a new 50-row file costs a 50-row read, not a scan of every file. Paper
-  identity (paper_id) depends on other files' rows, so it is resolved downstream, in
-  stg_listing_papers.
+  An incremental table that mirrors the lake one lake build at a time (macros/lake_builds.sql):
+  a build reads only the rows of lake builds it has not loaded yet and deletes the rows of raw
+  files that changed or were forgotten, so a new 50-row page costs a 50-row read, not a scan
+  of the lake. Paper identity (paper_id) depends on other files' rows, so it is resolved
+  downstream, in stg_listing_papers.
 -#}
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ delete_rows_not_in_lake('listings') }}",
+        pre_hook="{{ delete_rows_not_in_lake() }}",
     )
 }}
 
@@ -25,14 +25,14 @@ with source as (
 
     select
         *,
-        {{ bare_arxiv_id('arxiv_id') }} as bare_arxiv_id,
-        filename
-    from {{ lake_files_to_read(source('lake', 'listings')) }}
+        {{ bare_arxiv_id('arxiv_id') }} as bare_arxiv_id
+    from {{ source('lake', 'listings') }}
+    {{ only_new_lake_builds() }}
 
 )
 
 select
-    parse_filename(filename) as lake_file,
+    cast(lake_build as bigint) as lake_build,
     cast(source_file as varchar) as source_file,
     cast(source_sha256 as varchar) as source_sha256,
     cast(source_format as varchar) as source_format,
@@ -67,9 +67,5 @@ select
     cast(ingested_at as timestamptz) as ingested_at,
     trim(
         regexp_replace(lower(nfc_normalize(title)), '[^\p{L}\p{N}]+', ' ', 'g')
-    ) as title_key,
-    '{{ code_version() }}' as code_version
+    ) as title_key
 from source
-{# Physical order only: a paper's listings side by side compress to half the size (its
-   abstract repeats in every sighting), for about the same load time. #}
-order by title_key, scraped_at

@@ -1,0 +1,83 @@
+"""The raw → lake asset: parse new raw files into the lake, listings and rejects in one commit."""
+
+import dagster as dg
+
+from dagster_project.lake import catalog
+from dagster_project.lake.ingest import ingest
+from dagster_project.raw.schema import LISTING_SCHEMA, REJECT_SCHEMA
+from dagster_project.settings import data_paths
+from dagster_project.warehouse import quality
+
+PROGRESS_EVERY_FILES = 1000
+PROBLEMS_LOGGED = 50
+
+
+def arrow_table_schema(schema) -> dg.TableSchema:
+    """The lake's pyarrow schema (the one declaration of the raw contract) for the UI."""
+    return dg.TableSchema(columns=[
+        dg.TableColumn(name=field.name, type=str(field.type),
+                       constraints=dg.TableColumnConstraints(nullable=field.nullable))
+        for field in schema
+    ])
+
+
+@dg.multi_asset(
+    required_resource_keys={"build_lock"},
+    specs=[
+        dg.AssetSpec("lake_listings", group_name="lake", kinds={"ducklake"},
+                     description="Parsed listings: lake.listings in the DuckLake lake.",
+                     metadata={"dagster/column_schema": arrow_table_schema(LISTING_SCHEMA)}),
+        dg.AssetSpec("lake_rejects", group_name="lake", kinds={"ducklake"},
+                     description="Records and files that could not be parsed, with the reason.",
+                     metadata={"dagster/column_schema": arrow_table_schema(REJECT_SCHEMA)}),
+    ],
+)
+def lake_files(context: dg.AssetExecutionContext):
+    paths = data_paths()
+    quality.import_in_background()  # the quality checks that follow need it
+
+    def report_progress(number: int, total: int, name: str) -> None:
+        if number == 1 or number == total or number % PROGRESS_EVERY_FILES == 0:
+            context.log.info(f"parsing new or changed raw files: {number}/{total} ({name})")
+
+    report = ingest(paths.raw, paths.lake, progress=report_progress, temp_dir=paths.temp)
+    if report.migrated:
+        context.log.warning(report.migrated.line())
+    if report.removed_debris:
+        context.log.warning(f"deleted {report.removed_debris} lake data files an interrupted "
+                            "build left uncommitted")
+    for problem in report.problems[:PROBLEMS_LOGGED]:
+        context.log.warning(problem)
+    if len(report.problems) > PROBLEMS_LOGGED:
+        context.log.warning(f"… and {len(report.problems) - PROBLEMS_LOGGED} more rejects: "
+                            "see the rejects table")
+    if report.files_seen == 0:
+        context.log.warning(f"no raw files in {paths.raw}: put scraped pages there")
+    # This run's work, then what the whole lake holds (from its raw-file index).
+    totals = report.totals
+    catalog_file = dg.MetadataValue.path(str(catalog.catalog_path(paths.lake)))
+    build = {"lake build": report.lake_build or "none (nothing changed)",
+             "compacted": report.compacted}
+    yield dg.MaterializeResult(
+        asset_key="lake_listings",
+        metadata={
+            "raw files": report.files_seen,
+            "files parsed": len(report.files_parsed),
+            "listings written": report.records_written,
+            "files in lake": totals.files_with_listings,
+            "dagster/row_count": totals.listings,
+            "lake": catalog_file,
+            **build,
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key="lake_rejects",
+        metadata={
+            "rejects written": report.rejects_written,
+            "files rejected whole": len(report.files_rejected),
+            "files with rejects": totals.files_with_rejects,
+            "dagster/row_count": totals.rejects,
+            "lake": catalog_file,
+            **build,
+        },
+    )

@@ -1,0 +1,79 @@
+"""The published warehouse: the build file, promoted only after every blocking check passed."""
+
+from pathlib import Path
+
+import dagster as dg
+
+from dagster_project.defs.assets.transform import dbt_models
+from dagster_project.defs.table_metadata import (
+    Relation,
+    TableFacts,
+    markdown_preview,
+    read_table_facts,
+    table_metadata,
+    table_schema,
+)
+from dagster_project.settings import data_paths
+from dagster_project.warehouse.build_state import fingerprint, record_published
+from dagster_project.warehouse.publish import publish
+
+PUBLISHED_TABLES = ("papers", "paper_sightings", "paper_authors", "authors", "paper_keywords",
+                    "paper_categories", "authors_count", "daily_counts", "rejects")
+MAIN_TABLE = "papers"
+PREVIEW_COLUMNS = ("paper_id", "title", "published_date", "upvotes", "authors_count")
+PREVIEW_ORDER = "published_date desc nulls last, paper_id"
+PREVIEW_ROWS = 10
+
+
+@dg.asset(
+    required_resource_keys={"build_lock"},
+    deps=list(PUBLISHED_TABLES),
+    group_name="warehouse",
+    kinds={"duckdb"},
+    description="data/warehouse.duckdb: what analysts and BI tools read. Replaced atomically, "
+    "and only when the dbt tests and Great Expectations suites upstream passed.",
+)
+def warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    paths = data_paths()
+    published_state = fingerprint(paths)
+    publish(paths.build_db, paths.warehouse)
+    record_published(paths, published_state)
+    # Read from the build file (the same bytes): a build never opens the published file, so
+    # a reader in this process with other settings (duckdb-engine) cannot make it fail.
+    facts = read_table_facts(paths.build_db,
+                             [Relation("main", table) for table in PUBLISHED_TABLES])
+    counts = {relation.name: fact.row_count for relation, fact in facts.items()}
+    context.log.info(f"published {paths.warehouse}: {counts}")
+    return dg.MaterializeResult(
+        metadata=published_metadata(paths.warehouse, paths.build_db, facts))
+
+
+def published_metadata(published: Path, copy: Path, facts: dict[Relation, TableFacts]) -> dict:
+    """Rows per table; the papers table's schema (Columns tab) and first rows; every other
+    table's schema as its own entry. The preview is read from `copy`, the build file."""
+    by_table = {relation.name: fact for relation, fact in facts.items()}
+    metadata: dict = {"path": dg.MetadataValue.path(str(published))}
+    metadata.update({f"rows {table}": fact.row_count for table, fact in by_table.items()})
+    if MAIN_TABLE in by_table:
+        main = by_table[MAIN_TABLE]
+        metadata.update(table_metadata(main, _dbt_column_descriptions(MAIN_TABLE)))
+        present = {name for name, _ in main.columns}
+        shown = [column for column in PREVIEW_COLUMNS if column in present]
+        if shown:
+            metadata[f"preview {MAIN_TABLE}"] = dg.MetadataValue.md(markdown_preview(
+                copy, Relation("main", MAIN_TABLE), shown,
+                PREVIEW_ORDER if "published_date" in present else shown[0], PREVIEW_ROWS))
+    for table, fact in by_table.items():
+        if table != MAIN_TABLE:
+            metadata[f"schema {table}"] = dg.MetadataValue.table_schema(
+                table_schema(fact, _dbt_column_descriptions(table)))
+    return metadata
+
+
+def _dbt_column_descriptions(table: str) -> dict[str, str]:
+    """Column descriptions from the dbt model's yml, as dagster-dbt put them on its asset."""
+    spec = dbt_models.specs_by_key.get(dg.AssetKey(table))
+    schema = spec.metadata.get("dagster/column_schema") if spec else None
+    if not isinstance(schema, dg.TableSchema):
+        return {}
+    return {column.name: column.description for column in schema.columns if column.description}

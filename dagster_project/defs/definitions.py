@@ -1,0 +1,30 @@
+"""The Dagster code location: assets, checks, the build job, its sensor and schedule.
+
+Loading this module needs dbt's manifest (`papers-warehouse prepare` makes it); it does no
+other work at import.
+"""
+
+import dagster as dg
+
+from dagster_project.defs.assets.lake import lake_files
+from dagster_project.defs.assets.quality_checks import QUALITY_CHECKS
+from dagster_project.defs.assets.transform import dbt_models
+from dagster_project.defs.assets.warehouse import warehouse
+from dagster_project.defs.automation import daily_build, raw_files_sensor
+from dagster_project.defs.build_lock import build_lock
+from dagster_project.defs.jobs import BUILD_JOB_NAME, build_warehouse
+from dagster_project.warehouse.dbt_project import dbt_resource
+
+__all__ = ["BUILD_JOB_NAME", "defs"]
+
+defs = dg.Definitions(
+    assets=[lake_files, dbt_models, warehouse],
+    asset_checks=QUALITY_CHECKS,
+    jobs=[build_warehouse],
+    sensors=[raw_files_sensor],
+    schedules=[daily_build],
+    resources={"dbt": dbt_resource(), "build_lock": build_lock},
+    # Runs launched from the UI ("Materialize all") use this too: startup dominates our
+    # small steps, and the steps share the build file.
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,1 @@
+"""The lake: raw files parsed into the lake's tables, one commit per build."""

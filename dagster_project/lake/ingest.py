@@ -1,0 +1,417 @@
+"""Raw files into the lake, incrementally, in one commit per build.
+
+A raw file is read again only when its stat changed (then by content hash and scrape time),
+or when the parser that read it has a new version (raw/formats.py PARSER_VERSIONS). Files
+are parsed in worker processes once there are enough to pay for starting them; a large
+arXiv snapshot is split at line boundaries into chunks that the workers parse side by side.
+Results come back in order, at most a few in flight, and go into the build's buffered
+inserts: memory stays bounded whatever the corpus.
+"""
+
+import hashlib
+import itertools
+import logging
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dagster_project.lake import catalog
+from dagster_project.lake.commit import LakeBuild
+from dagster_project.lake.compaction import compact_if_needed, delete_orphaned_files
+from dagster_project.lake.migration import MigrationReport, migrate_parquet_lake
+from dagster_project.lake.tables import (
+    LakeTotals,
+    RawFileEntry,
+    ensure_tables,
+    lake_totals,
+    read_raw_files,
+)
+from dagster_project.raw.arxiv_snapshot import is_arxiv_snapshot, iter_arxiv_lines
+from dagster_project.raw.decoding import Undecodable, decode
+from dagster_project.raw.files import SidecarError, list_raw_files, scrape_time, sidecar_for
+from dagster_project.raw.formats import ParsedFile, parse_raw_text, parser_version
+from dagster_project.raw.schema import LISTING_SCHEMA, REJECT_SCHEMA
+from dagster_project.raw.text_page import Reject
+
+log = logging.getLogger(__name__)
+
+CHUNK_BYTES = 32 * 2**20  # a large snapshot is parsed in chunks of about this size
+HEAD_BYTES = 64 * 2**10
+HASH_CHUNK_BYTES = 2**20
+BATCH_ROWS = 50_000
+PARALLEL_FROM_FILES = 200  # below this, starting worker processes costs more than it saves
+IN_FLIGHT_PER_WORKER = 4  # results waiting to be committed, at most
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class IngestReport:
+    files_seen: int = 0
+    files_parsed: list[str] = field(default_factory=list)
+    records_written: int = 0
+    rejects_written: int = 0
+    files_rejected: list[str] = field(default_factory=list)  # no listing could be read
+    problems: list[str] = field(default_factory=list)  # one line per reject, file:line: reason
+    removed_debris: int = 0  # data files of an interrupted build, deleted
+    migrated: MigrationReport | None = None
+    lake_build: int | None = None  # the build committed, None if nothing changed
+    compacted: bool = False
+    totals: LakeTotals | None = None  # what the whole lake holds after this build
+
+
+@dataclass(frozen=True)
+class FileTask:
+    """One raw file to read: where, what the lake knew of it, and its stat now."""
+
+    path: Path
+    key: str
+    signature: tuple
+    ingested_at: datetime
+    old: RawFileEntry | None
+
+
+@dataclass
+class FileResult:
+    entry: RawFileEntry
+    listings: list[pa.Table]
+    rejects: pa.Table
+    problems: list[str]
+    changed: bool  # False: same bytes, scrape time and parser; only its stat is new
+
+
+def ingest(raw_dir: Path, lake_dir: Path, progress: Progress | None = None,
+           workers: int | None = None, temp_dir: Path | None = None) -> IngestReport:
+    """Parse the new and changed raw files into the lake, in one commit."""
+    report = IngestReport()
+    with catalog.connect(lake_dir, temp_dir) as connection:
+        ensure_tables(connection)
+        report.removed_debris = delete_orphaned_files(connection)
+        report.migrated = migrate_parquet_lake(connection, lake_dir)
+        known = read_raw_files(connection)
+        files = list_raw_files(raw_dir)
+        report.files_seen = len(files)
+        tasks = _tasks(files, raw_dir, known, datetime.now(UTC))
+        build = LakeBuild(connection)
+        for number, (task, result) in enumerate(_read_all(tasks, workers), start=1):
+            _add(build, result, report)
+            if progress:
+                progress(number, len(tasks), task.key)
+        report.lake_build = build.commit({"files parsed": len(report.files_parsed),
+                                          "listings": report.records_written,
+                                          "rejects": report.rejects_written})
+        if report.lake_build is not None:
+            report.compacted = compact_if_needed(connection)
+        report.totals = lake_totals(connection)
+    return report
+
+
+def forget(raw_key: str, lake_dir: Path) -> RawFileEntry | None:
+    """Delete one raw file's rows from the lake (the lake otherwise keeps vanished files)."""
+    if not catalog.exists(lake_dir):
+        return None
+    with catalog.connect(lake_dir) as connection:
+        ensure_tables(connection)
+        entry = read_raw_files(connection).get(raw_key)
+        if entry is None:
+            return None
+        build = LakeBuild(connection)
+        build.forget(raw_key)
+        build.commit({"forgot": raw_key})
+    log.warning("forgot %s: deleted its %d listings and %d rejects from the lake",
+                raw_key, entry.records, entry.rejects)
+    return entry
+
+
+def is_current(entry: RawFileEntry, signature: tuple) -> bool:
+    """The lake holds what today's parsers read from these bytes: nothing to do."""
+    return (entry.signature == signature
+            and entry.parser_version == parser_version(entry.source_format))
+
+
+def _tasks(files: list[Path], raw_dir: Path, known: dict[str, RawFileEntry],
+           ingested_at: datetime) -> list[FileTask]:
+    tasks = []
+    for path in files:
+        key = path.relative_to(raw_dir).as_posix()
+        signature, old = _stat_signature(path), known.get(key)
+        if old is None or not is_current(old, signature):
+            tasks.append(FileTask(path, key, signature, ingested_at, old))
+    return tasks
+
+
+def _add(build: LakeBuild, result: FileResult, report: IngestReport) -> None:
+    if not result.changed:
+        build.update_entry(result.entry)
+        return
+    for table in result.listings:  # first: a large snapshot's entry is complete after it
+        build.add_rows("listings", table)
+    build.add_rows("rejects", result.rejects)
+    build.put_file(result.entry)
+    report.problems.extend(result.problems)
+    report.files_parsed.append(result.entry.source_file)
+    report.records_written += result.entry.records
+    report.rejects_written += result.entry.rejects
+    if result.entry.records == 0 and result.entry.rejects:
+        report.files_rejected.append(result.entry.source_file)
+
+
+# --- reading files, in worker processes ----------------------------------------------------
+
+def _read_all(tasks: list[FileTask],
+              workers: int | None) -> Iterator[tuple[FileTask, FileResult]]:
+    """(task, result) in task order. Small files: one task each, in a pool once there are
+    many. A large arXiv snapshot: its chunks in the pool, reassembled here."""
+    workers = workers or os.cpu_count() or 1
+    large = [task for task in tasks if _is_large_snapshot(task.path, task.signature[0])]
+    small = [task for task in tasks if task not in large]
+    if workers == 1 or (len(small) < PARALLEL_FROM_FILES and not large):
+        yield from zip(small, map(read_raw_file, small), strict=True)
+        for task in large:
+            yield task, _read_large_snapshot(task, None)
+        return
+    context = multiprocessing.get_context("forkserver")
+    in_flight = workers * IN_FLIGHT_PER_WORKER
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        yield from zip(small, _bounded_map(pool, read_raw_file, small, in_flight), strict=True)
+        for task in large:
+            yield task, _read_large_snapshot(task, pool, in_flight)
+
+
+def _bounded_map(pool: Executor, function: Callable, items: Iterable,
+                 in_flight: int) -> Iterator:
+    """pool.map in order, with at most `in_flight` results held: workers never run far
+    ahead of the commit and fill memory with parsed rows."""
+    pending: deque = deque()
+    for item in items:
+        pending.append(pool.submit(function, item))
+        if len(pending) >= in_flight:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def read_raw_file(task: FileTask) -> FileResult:
+    """Read one raw file whole: its entry, its listings and rejects as Arrow tables."""
+    try:
+        sha256 = file_sha256(task.path)
+        scraped_at = scrape_time(task.path)
+    except OSError as problem:
+        return _whole_file_rejected(task, f"unreadable: {problem.strerror}; "
+                                    "check its permissions")
+    except SidecarError as problem:
+        return _whole_file_rejected(task, f"bad sidecar: {problem}",
+                                    sha256=file_sha256(task.path))
+    old = task.old
+    if (old is not None and old.source_sha256 == sha256 and old.scraped_at == scraped_at
+            and old.parser_version == parser_version(old.source_format)):
+        return FileResult(_with_signature(old, task.signature), [], _no_rejects(), [], False)
+    try:
+        parsed = _parse_file(task.path, scraped_at)
+    except OSError as problem:
+        return _whole_file_rejected(task, f"unreadable: {problem.strerror}", sha256=sha256)
+    return _result(task, sha256, scraped_at, parsed.source_format,
+                   list(_listing_batches(parsed.records, task, sha256, parsed.source_format,
+                                         scraped_at)),
+                   parsed.rejects)
+
+
+def _parse_file(path: Path, scraped_at: datetime) -> ParsedFile:
+    decoded = decode(path.read_bytes())
+    if isinstance(decoded, Undecodable):
+        return ParsedFile(None, rejects=[Reject(decoded.line_number, decoded.reason,
+                                                decoded.snippet)])
+    return parse_raw_text(decoded, scraped_at)
+
+
+def _result(task: FileTask, sha256: str, scraped_at: datetime, source_format: str | None,
+            listings: list[pa.Table], rejects: list[Reject]) -> FileResult:
+    size, mtime_ns, ctime_ns, sidecar_mtime_ns = task.signature
+    entry = RawFileEntry(
+        source_file=task.key, source_sha256=sha256, scraped_at=scraped_at, size=size,
+        mtime_ns=mtime_ns, ctime_ns=ctime_ns, sidecar_mtime_ns=sidecar_mtime_ns,
+        source_format=source_format, parser_version=parser_version(source_format),
+        records=sum(table.num_rows for table in listings), rejects=len(rejects),
+        ingested_at=task.ingested_at, lake_build=0,  # numbered by the build that commits it
+    )
+    provenance = {"source_file": task.key, "source_sha256": sha256,
+                  "source_format": source_format, "ingested_at": task.ingested_at}
+    problems = [f"rejected {task.key}{f':{r.line_number}' if r.line_number else ''}: "
+                f"{r.reason}" for r in rejects]
+    return FileResult(entry, listings, _rejects_table(rejects, provenance), problems, True)
+
+
+def _whole_file_rejected(task: FileTask, reason: str, sha256: str | None = None) -> FileResult:
+    # An unreadable file has no content hash: its name's hash stands in.
+    sha256 = sha256 or hashlib.sha256(task.key.encode()).hexdigest()
+    return _result(task, sha256, task.ingested_at, None, [], [Reject(None, reason, "")])
+
+
+# --- large arXiv snapshots, in chunks -------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChunkTask:
+    path: Path
+    start: int
+    end: int
+    scraped_at: datetime
+
+
+@dataclass
+class ChunkResult:
+    records: list[dict]
+    rejects: list[Reject]
+    lines: int  # lines in the chunk: numbers here count from 1 within the chunk
+    records_seen: int  # non-blank lines, for record_index
+
+
+def _is_large_snapshot(path: Path, size: int | None) -> bool:
+    if size is None or size < 2 * CHUNK_BYTES:
+        return False
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(HEAD_BYTES).decode("utf-8", errors="ignore")
+    except OSError:
+        return False  # read_raw_file reports it
+    return is_arxiv_snapshot(head)
+
+
+def _read_large_snapshot(task: FileTask, pool: Executor | None,
+                         in_flight: int = 1) -> FileResult:
+    """One large snapshot: chunks parsed (in the pool when there is one) and renumbered so
+    line_number and record_index are what a single pass over the file gives. Its listings
+    are a generator, consumed by the commit batch by batch; the entry and the rejects are
+    complete once it is exhausted."""
+    sha256, scraped_at = file_sha256(task.path), scrape_time(task.path)
+    old = task.old
+    if (old is not None and old.source_sha256 == sha256 and old.scraped_at == scraped_at
+            and old.parser_version == parser_version(old.source_format)):
+        return FileResult(_with_signature(old, task.signature), [], _no_rejects(), [], False)
+    result = _result(task, sha256, scraped_at, "arxiv_snapshot", [], [])
+    result.listings = _large_snapshot_listings(task, result, pool, in_flight)
+    return result
+
+
+def _large_snapshot_listings(task: FileTask, result: FileResult, pool: Executor | None,
+                             in_flight: int) -> Iterator[pa.Table]:
+    scraped_at, sha256 = result.entry.scraped_at, result.entry.source_sha256
+    chunks = [ChunkTask(task.path, start, end, scraped_at)
+              for start, end in line_aligned_chunks(task.path, CHUNK_BYTES)]
+    parsed = (_bounded_map(pool, parse_chunk, chunks, in_flight) if pool
+              else map(parse_chunk, chunks))
+    rejects, records, lines_before, records_before = [], 0, 0, 0
+    for chunk in parsed:
+        for batch in _listing_batches(chunk.records, task, sha256, "arxiv_snapshot",
+                                      scraped_at):
+            records += batch.num_rows
+            yield _shifted(batch, lines_before, records_before)
+        rejects.extend(replace(reject, line_number=reject.line_number + lines_before)
+                       if reject.line_number else reject for reject in chunk.rejects)
+        lines_before += chunk.lines
+        records_before += chunk.records_seen
+    final = _result(task, sha256, scraped_at, "arxiv_snapshot", [], rejects)
+    result.entry = replace(final.entry, records=records)
+    result.rejects, result.problems = final.rejects, final.problems
+
+
+def line_aligned_chunks(path: Path, chunk_bytes: int) -> list[tuple[int, int]]:
+    """Byte ranges of about chunk_bytes, each ending just after a newline (or at the end)."""
+    size, bounds, start = path.stat().st_size, [], 0
+    with open(path, "rb") as handle:
+        while start < size:
+            handle.seek(min(start + chunk_bytes, size))
+            handle.readline()
+            end = min(handle.tell(), size)
+            bounds.append((start, end))
+            start = end
+    return bounds
+
+
+def parse_chunk(task: ChunkTask) -> ChunkResult:
+    with open(task.path, "rb") as handle:
+        handle.seek(task.start)
+        data = handle.read(task.end - task.start)
+    rejects: list[Reject] = []
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()  # the chunk ends with a newline: no line after it
+    numbered = _decoded_lines(lines, rejects, first_chunk=task.start == 0)
+    records = []
+    for entry in iter_arxiv_lines(numbered, task.scraped_at.date()):
+        (rejects if isinstance(entry, Reject) else records).append(entry)
+    seen = sum(1 for line in lines if line.strip())
+    return ChunkResult(records, sorted(rejects, key=lambda r: r.line_number or 0),
+                       len(lines), seen)
+
+
+def _decoded_lines(lines: list[bytes], rejects: list[Reject],
+                   first_chunk: bool) -> Iterator[tuple[int, str]]:
+    for number, raw_line in enumerate(lines, start=1):
+        try:
+            line = raw_line.decode("utf-8")
+        except UnicodeDecodeError as problem:
+            rejects.append(Reject(number, f"not UTF-8: byte 0x{raw_line[problem.start]:02x}"
+                                  " in this line", raw_line[:200].decode("utf-8", "replace")))
+            continue
+        yield number, line.removeprefix("\ufeff") if first_chunk and number == 1 else line
+
+
+def _shifted(batch: pa.Table, lines_before: int, records_before: int) -> pa.Table:
+    for column, offset in (("line_number", lines_before), ("record_index", records_before)):
+        position = batch.schema.get_field_index(column)
+        shifted = pc.add(batch.column(column), pa.scalar(offset, pa.int32()))
+        batch = batch.set_column(position, LISTING_SCHEMA.field(column), shifted)
+    return batch
+
+
+# --- rows and entries -----------------------------------------------------------------------
+
+def _listing_batches(records: Iterable[dict], task: FileTask, sha256: str,
+                     source_format: str | None, scraped_at: datetime) -> Iterator[pa.Table]:
+    """Arrow tables of at most BATCH_ROWS rows each."""
+    extra = {"source_file": task.key, "source_sha256": sha256, "source_format": source_format,
+             "ingested_at": task.ingested_at, "scraped_at": scraped_at}
+    records = iter(records)
+    while batch := list(itertools.islice(records, BATCH_ROWS)):
+        yield pa.Table.from_pylist([{**record, **extra} for record in batch],
+                                   schema=LISTING_SCHEMA)
+
+
+def _rejects_table(rejects: list[Reject], provenance: dict) -> pa.Table:
+    rows = [{"line_number": r.line_number, "reason": r.reason, "snippet": r.snippet,
+             **provenance} for r in rejects]
+    return pa.Table.from_pylist(rows, schema=REJECT_SCHEMA)
+
+
+def _no_rejects() -> pa.Table:
+    return REJECT_SCHEMA.empty_table()
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(HASH_CHUNK_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _stat_signature(path: Path) -> tuple:
+    """Cheap change detection: a file whose stat is unchanged is not re-read or re-hashed."""
+    stat = path.stat()
+    sidecar = sidecar_for(path)
+    sidecar_mtime = sidecar.stat().st_mtime_ns if sidecar else None
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, sidecar_mtime)
+
+
+def _with_signature(entry: RawFileEntry, signature: tuple) -> RawFileEntry:
+    size, mtime_ns, ctime_ns, sidecar_mtime_ns = signature
+    return replace(entry, size=size, mtime_ns=mtime_ns, ctime_ns=ctime_ns,
+                   sidecar_mtime_ns=sidecar_mtime_ns)

@@ -1,0 +1,1 @@
+"""Landing zone: raw files, scrape times, decoding, format detection, one parser per format."""

@@ -1,0 +1,204 @@
+"""The arXiv metadata snapshot (JSON lines, one paper a line): text in, records and rejects out.
+
+A line: {id, submitter, authors, title, comments, journal-ref, doi, report-no, categories,
+license, abstract, versions: [{version: "v1", created: "Mon, 2 Apr 2007 19:18:42 GMT"}, ...],
+update_date, authors_parsed: [[last, first, suffix], ...]}.
+
+- published_date: the UTC date the first version was created;
+- author_names: from authors_parsed ("First Last Suffix"), else the authors string split on
+  commas and "and"; authors_count is how many names that gives;
+- categories: the space-separated string as a list; titles and abstracts with their line
+  breaks and runs of spaces folded;
+- line_number is the line, record_index the line's position among non-blank lines.
+
+This is the large-scale input (millions of lines): the text is walked line by line without
+copying it, and iter_arxiv_snapshot yields records as it goes for callers that stream.
+"""
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date
+from email.utils import parsedate_to_datetime
+
+from dagster_project.raw.arxiv_ids import normalize_arxiv_id
+from dagster_project.raw.dates import MONTHS
+from dagster_project.raw.hub_paper import json_kind
+from dagster_project.raw.listing_record import (
+    ParsedListings,
+    check_published,
+    clean_text,
+    new_record,
+    snippet,
+)
+from dagster_project.raw.text_page import Reject
+
+SNAPSHOT_KEYS = ("versions", "authors_parsed", "update_date")
+DETECT_LINES = 5
+AUTHOR_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+
+
+def is_arxiv_snapshot(text: str) -> bool:
+    """JSON lines whose first object has an id and snapshot keys (versions, authors_parsed…)."""
+    for line in _first_lines(text.removeprefix("\ufeff"), DETECT_LINES):
+        if not line.startswith("{"):
+            return False
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a bad first line is a reject; the next one decides
+        return "id" in value and any(key in value for key in SNAPSHOT_KEYS)
+    return False
+
+
+def parse_arxiv_snapshot(text: str, scraped_on: date) -> ParsedListings:
+    parsed = ParsedListings()
+    for entry in iter_arxiv_snapshot(text, scraped_on):
+        if isinstance(entry, Reject):
+            parsed.rejects.append(entry)
+        else:
+            parsed.records.append(entry)
+    return parsed
+
+
+def iter_arxiv_snapshot(text: str, scraped_on: date) -> Iterator[dict | Reject]:
+    return iter_arxiv_lines(_numbered_lines(text.removeprefix("\ufeff")), scraped_on)
+
+
+def iter_arxiv_lines(lines: Iterable[tuple[int, str]], scraped_on: date
+                     ) -> Iterator[dict | Reject]:
+    """Records (or rejects) from numbered lines, so a multi-GB file can stream from disk."""
+    loads = json.loads
+    index = 0
+    for number, line in lines:
+        if not line or line.isspace():
+            continue
+        try:
+            value = loads(line)
+        except json.JSONDecodeError as problem:
+            yield Reject(number, f"invalid JSON line: {problem.msg} (column {problem.colno})",
+                         snippet(line))
+        else:
+            try:
+                record = snapshot_record(value, scraped_on)
+            except ValueError as problem:
+                yield Reject(number, f"malformed arXiv record: {problem}", snippet(line))
+            else:
+                record["record_index"] = index
+                record["line_number"] = number
+                yield record
+        index += 1
+
+
+def snapshot_record(value: object, scraped_on: date) -> dict:
+    """The listing record for one snapshot line's object; raises ValueError if malformed."""
+    if not isinstance(value, dict):
+        raise ValueError(f"not a JSON object but {json_kind(value)}")
+    arxiv_id = normalize_arxiv_id(value.get("id"))
+    if arxiv_id is None:
+        raise ValueError(f"id is not an arXiv identifier: {value.get('id')!r:.80}")
+    title = clean_text(value.get("title"), "title")
+    if not title:
+        raise ValueError("no title")
+    names = author_names(value)
+    published = first_version_date(value.get("versions"))
+    check_published(published, scraped_on)
+    return new_record(
+        title=title,
+        abstract=clean_text(value.get("abstract"), "abstract"),
+        authors_count=len(names) or None,
+        author_names=names or None,
+        published_date=published,
+        arxiv_id=arxiv_id,
+        categories=_categories(value.get("categories")),
+    )
+
+
+def author_names(value: dict) -> list[str]:
+    parsed = value.get("authors_parsed")
+    if isinstance(parsed, list) and parsed:
+        return [name for entry in parsed if (name := _parsed_name(entry))]
+    authors = clean_text(value.get("authors"), "authors")
+    if not authors:
+        return []
+    return [name for name in AUTHOR_SEPARATOR.split(authors) if name]
+
+
+def first_version_date(versions: object) -> date | None:
+    """The UTC date of the v1 entry's created time (RFC 2822), or of the first entry."""
+    if not versions:
+        return None
+    if not isinstance(versions, list):
+        raise ValueError(f"versions is not a list: {versions!r:.80}")
+    first = next((v for v in versions if isinstance(v, dict) and v.get("version") == "v1"),
+                 versions[0])
+    created = first.get("created") if isinstance(first, dict) else None
+    if not isinstance(created, str):
+        raise ValueError(f"the first version has no created time: {first!r:.80}")
+    return _rfc2822_utc_date(created)
+
+
+def _rfc2822_utc_date(created: str) -> date:
+    parts = created.split()
+    # Fast path for the snapshot's own form, "Mon, 2 Apr 2007 19:18:42 GMT".
+    if len(parts) == 6 and parts[5] == "GMT" and parts[2] in MONTHS:
+        try:
+            return date(int(parts[3]), MONTHS[parts[2]], int(parts[1]))
+        except ValueError:
+            pass  # the general parser below gives the error
+    try:
+        moment = parsedate_to_datetime(created)
+    except (TypeError, ValueError):
+        raise ValueError(f"version created time is not an RFC 2822 date: {created!r:.80}") \
+            from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.date()
+
+
+def _parsed_name(entry: object) -> str | None:
+    """["Last", "First", "Suffix"] → "First Last Suffix" (hot: once per author of millions)."""
+    if type(entry) is list and len(entry) >= 3:
+        last, first, suffix = entry[0], entry[1], entry[2]
+        if type(last) is str and type(first) is str and type(suffix) is str:
+            return " ".join(f"{first} {last} {suffix}".split()) or None
+    if isinstance(entry, str):
+        return " ".join(entry.split()) or None
+    if not isinstance(entry, list):
+        return None
+    parts = [part if isinstance(part, str) else "" for part in entry[:3]]
+    last, first, suffix = parts + [""] * (3 - len(parts))
+    return " ".join(f"{first} {last} {suffix}".split()) or None
+
+
+def _categories(value: object) -> list[str] | None:
+    if isinstance(value, str):
+        return value.split() or None
+    if isinstance(value, list) and all(isinstance(category, str) for category in value):
+        return value or None
+    if value is None:
+        return None
+    raise ValueError(f"categories is not a space-separated string: {value!r:.80}")
+
+
+def _first_lines(text: str, limit: int) -> Iterator[str]:
+    found = 0
+    for _, line in _numbered_lines(text):
+        stripped = line.strip()
+        if stripped:
+            yield stripped
+            found += 1
+            if found == limit:
+                return
+
+
+def _numbered_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(line number, line) without splitting the whole text into a list first."""
+    start, number, length = 0, 0, len(text)
+    while start < length:
+        end = text.find("\n", start)
+        if end < 0:
+            end = length
+        number += 1
+        yield number, text[start:end]
+        start = end + 1

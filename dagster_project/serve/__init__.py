@@ -1,0 +1,1 @@
+"""What analysts use: read-only query, full-text search, SQL helpers."""

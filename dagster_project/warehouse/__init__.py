@@ -1,0 +1,1 @@
+"""dbt over the lake, the quality suites, and the atomic publish."""
