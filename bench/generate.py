@@ -1,28 +1,33 @@
 """A synthetic corpus of Daily Papers text scrapes, in exactly the bundled sample's format.
 
 Pages are named ``YYYY-MM-DD_hf-daily-papers-<n>.txt`` (the file name's date is the scrape
-date), scraped on days spread over the year ending 2025-12-12. Each page holds ~50 cards
-drawn from a pool of distinct papers (about one paper per five cards), each paper with a
-unique title and abstract, an authors count, a publication date and upvotes that grow with
-later scrapes. Some papers are shown without the authors/date block, and about one card in
-20,000 is malformed (a bad date or authors line) so the reject path gets exercised.
+date), scraped on days spread over the year ending 2025-12-12. Each page holds ~50 cards.
+A share of the cards (--distinct-share, default 0.9) show a paper for the first time; the
+rest show again a paper an earlier page showed, most often a recent one. Each paper has a
+unique title and abstract, an authors count, a publication date on or before its first
+sighting and upvotes that grow with later scrapes. Some papers are shown without the
+authors/date block, and about one card in 20,000 is malformed (a bad date or authors line)
+so the reject path gets exercised.
 
 Deterministic for a seed. Every value on a card is a function of (paper, scrape date), so the
 expected warehouse contents do not depend on how ties between same-day scrapes are broken;
 the manifest records them.
 
-    python -m bench.generate --cards 1000000 --pages 20000 --out DIR [--manifest FILE]
+    python -m bench.generate --cards 1000000 --pages 20000 [--distinct-share 0.9] --out DIR
+        [--manifest FILE]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import re
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -32,11 +37,10 @@ import numpy as np
 LAST_SCRAPE = date(2025, 12, 12)
 SCRAPE_DAYS = 365
 OLDEST_PUBLICATION = date(2017, 1, 1)
-CARDS_PER_PAPER = 5
-RECENT_SHARE = 0.6  # share of a page's cards drawn from papers of its last RECENT_DAYS
+DEFAULT_DISTINCT_SHARE = 0.9  # a year of search pages: most cards are papers not seen before
 RECENT_DAYS = 30
-RECENT_PUBLICATION_SHARE = 0.6  # share of papers published in the last RECENT_POOL_DAYS
-RECENT_POOL_DAYS = 400
+RECENT_SHARE = 0.6  # share of a page's repeat cards showing papers first seen in RECENT_DAYS
+FRESH_SHARE = 0.7  # share of papers first seen within RECENT_DAYS of their publication
 WITHOUT_META_SHARE = 0.06
 MALFORMED_EVERY = 20_000
 MAX_AUTHORS = 30
@@ -163,12 +167,11 @@ class Card:
 
 @dataclass
 class Corpus:
-    """Everything about the papers, indexed by paper number (sorted by publication day)."""
+    """Everything about the papers, indexed by paper number (in order of first sighting)."""
 
-    titles: list[str]
-    abstracts: list[str]
+    heads: list[str]  # "title\n\nabstract", as a card starts
     authors: np.ndarray  # int
-    published: np.ndarray  # days since 1970-01-01, ascending
+    published: np.ndarray  # days since 1970-01-01
     has_meta: np.ndarray  # bool
     final_votes: np.ndarray  # float
     vote_tau: np.ndarray  # days for votes to approach final_votes
@@ -236,21 +239,26 @@ def fresh_cards(count: int, scraped_on: date, seed: int = 0) -> list[Card]:
 
 
 def generate(out_dir: str | Path, cards: int = 1_000_000, pages: int = 20_000,
-             seed: int = 0) -> dict:
-    """Write the corpus into out_dir; returns the manifest (counts and expected marts)."""
+             seed: int = 0, distinct_share: float = DEFAULT_DISTINCT_SHARE) -> dict:
+    """Write the corpus into out_dir; returns the manifest (counts and expected marts).
+    About distinct_share × cards of the cards are distinct papers (0.2: one in five)."""
+    if not 0 < distinct_share <= 1:
+        raise ValueError(f"distinct_share must be in (0, 1], not {distinct_share}")
     started = time.perf_counter()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     scrape_days = _scrape_days(pages)
-    corpus = _corpus(max(1, cards // CARDS_PER_PAPER), rng, random.Random(seed))
-    page_papers = _assign_cards(cards, scrape_days, corpus.published, rng)
+    per_page = _cards_per_page(cards, pages)
+    new_per_page = _new_papers_per_page(per_page, distinct_share)
+    first_day = np.repeat(scrape_days, new_per_page)  # paper -> day of its first sighting
+    corpus = _corpus(first_day, rng, random.Random(seed))
+    page_papers = _assign_cards(per_page, new_per_page, scrape_days, first_day, rng)
     card_paper = np.concatenate(page_papers) if page_papers else np.zeros(0, dtype=np.int64)
     card_day = np.repeat(scrape_days, [len(p) for p in page_papers])
     malformed = _choose_malformed(card_paper, card_day, corpus.has_meta, rng)
 
-    heads = [f"{t}\n\n{a}" for t, a in zip(corpus.titles, corpus.abstracts, strict=True)]
-    corpus.abstracts = []  # the heads hold them now; keeps peak memory down
+    heads = corpus.heads
     authors_blocks = [f"\n\n  • {n} authors\n{META_SEPARATOR}\n" for n in corpus.authors.tolist()]
     pub_dates = [_day(d) for d in corpus.published.tolist()]
     month_day = [f"{MONTHS[d.month - 1]} {d.day}" for d in pub_dates]
@@ -288,6 +296,7 @@ def generate(out_dir: str | Path, cards: int = 1_000_000, pages: int = 20_000,
             "".join(parts), encoding="utf-8", newline="\n")
 
     manifest = _manifest(corpus, card_paper, card_day, malformed, scrape_days, seed)
+    manifest["distinct_share"] = distinct_share
     manifest["generator_seconds"] = round(time.perf_counter() - started, 3)
     return manifest
 
@@ -302,22 +311,42 @@ def _scrape_days(pages: int) -> np.ndarray:
     return last - days_back
 
 
-def _corpus(papers: int, rng: np.random.Generator, py_rng: random.Random) -> Corpus:
-    last = _epoch_day(LAST_SCRAPE)
+def _cards_per_page(cards: int, pages: int) -> np.ndarray:
+    per_page = np.full(pages, cards // max(pages, 1), dtype=np.int64)
+    per_page[: cards - int(per_page.sum())] += 1
+    return per_page
+
+
+def _new_papers_per_page(per_page: np.ndarray, distinct_share: float) -> np.ndarray:
+    """How many of each page's cards show a paper for the first time: distinct_share of the
+    cards so far, or more where earlier pages have too few papers to fill the rest (a page
+    shows a paper at most once)."""
+    wanted_so_far = np.rint(distinct_share * np.cumsum(per_page)).astype(np.int64).tolist()
+    new_per_page = np.empty_like(per_page)
+    seen = 0
+    for page, (cards, wanted) in enumerate(zip(per_page.tolist(), wanted_so_far,
+                                                strict=True)):
+        new = min(cards, max(wanted - seen, cards - seen))
+        new_per_page[page] = new
+        seen += new
+    return new_per_page
+
+
+def _corpus(first_day: np.ndarray, rng: np.random.Generator, py_rng: random.Random) -> Corpus:
+    """Papers published on or before the day a page first shows them, most of them fresh."""
+    papers = len(first_day)
     oldest = _epoch_day(OLDEST_PUBLICATION)
-    recent = rng.random(papers) < RECENT_PUBLICATION_SHARE
+    fresh = rng.random(papers) < FRESH_SHARE
     published = np.where(
-        recent,
-        rng.integers(last - RECENT_POOL_DAYS, last + 1, papers),
-        rng.integers(oldest, last + 1, papers),
+        fresh,
+        first_day - rng.integers(0, RECENT_DAYS, papers),
+        rng.integers(oldest, first_day + 1, papers),
     )
-    published.sort()
     authors = np.clip(np.rint(rng.lognormal(1.4, 0.6, papers)), 1, MAX_AUTHORS).astype(np.int64)
     voted = rng.random(papers) < 0.5
     final_votes = np.where(voted, np.minimum(rng.lognormal(2.5, 1.3, papers), 2_000), 0.0)
     return Corpus(
-        titles=_titles(papers, py_rng),
-        abstracts=_abstracts(papers, rng),
+        heads=_card_heads(_titles(papers, py_rng), rng),
         authors=authors,
         published=published,
         has_meta=rng.random(papers) >= WITHOUT_META_SHARE,
@@ -344,7 +373,18 @@ def _titles(count: int, py_rng: random.Random) -> list[str]:
     return titles
 
 
-def _abstracts(count: int, rng: np.random.Generator, chunk: int = 20_000) -> list[str]:
+def _card_heads(titles: list[str], rng: np.random.Generator) -> list[str]:
+    """Each title with a new abstract, made a batch at a time: no abstract is held twice."""
+    abstracts = itertools.chain.from_iterable(_abstract_batches(len(titles), rng))
+    return [f"{title}\n\n{abstract}" for title, abstract in zip(titles, abstracts, strict=True)]
+
+
+def _abstracts(count: int, rng: np.random.Generator) -> list[str]:
+    return list(itertools.chain.from_iterable(_abstract_batches(count, rng)))
+
+
+def _abstract_batches(count: int, rng: np.random.Generator,
+                      batch: int = 20_000) -> Iterator[list[str]]:
     """160-300 Zipf-weighted words each (mean 230, like the sample), in sentences; vectorized,
     then one join per paper."""
     words = list(FUNCTION_WORDS + CONTENT_WORDS)
@@ -361,9 +401,8 @@ def _abstracts(count: int, rng: np.random.Generator, chunk: int = 20_000) -> lis
         + [w + "," for w in words],
         dtype=object,
     )
-    abstracts: list[str] = []
-    for start in range(0, count, chunk):
-        n = min(chunk, count - start)
+    for start in range(0, count, batch):
+        n = min(batch, count - start)
         lengths = rng.integers(160, 301, n)
         ends = np.cumsum(lengths)
         total = int(ends[-1])
@@ -376,41 +415,46 @@ def _abstracts(count: int, rng: np.random.Generator, chunk: int = 20_000) -> lis
         comma = (rng.random(total) < 0.05) & ~sentence_end & ~sentence_start
         form = sentence_start.astype(np.int64) + 2 * sentence_end + 4 * comma
         tokens = forms[form * vocabulary + index].tolist()
-        begin = 0
-        for end in ends.tolist():
-            abstracts.append(" ".join(tokens[begin:end]))
-            begin = end
-    return abstracts
+        starts = [0, *ends[:-1].tolist()]
+        yield [" ".join(tokens[begin:end]) for begin, end in zip(starts, ends.tolist(),
+                                                                 strict=True)]
 
 
-def _assign_cards(cards: int, scrape_days: np.ndarray, published: np.ndarray,
-                  rng: np.random.Generator) -> list[np.ndarray]:
-    """For each page, distinct papers published on or before its scrape date."""
-    pages = len(scrape_days)
-    per_page = np.full(pages, cards // max(pages, 1), dtype=np.int64)
-    per_page[: cards - int(per_page.sum())] += 1
+def _assign_cards(per_page: np.ndarray, new_per_page: np.ndarray, scrape_days: np.ndarray,
+                  first_day: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
+    """For each page, its new papers and distinct repeats of papers earlier pages showed."""
     assigned = []
-    for day, wanted in zip(scrape_days.tolist(), per_page.tolist(), strict=True):
-        available = int(np.searchsorted(published, day, side="right"))
-        recent_from = int(np.searchsorted(published, day - RECENT_DAYS, side="left"))
-        wanted = min(wanted, available)
-        recent = int(rng.binomial(wanted, RECENT_SHARE)) if available > recent_from else 0
-        chosen = np.unique(np.concatenate([
-            rng.integers(recent_from, available, recent),
-            rng.integers(0, available, wanted - recent),
-        ]))
-        while len(chosen) < wanted:
-            extra = rng.integers(0, available, wanted - len(chosen))
-            chosen = np.unique(np.concatenate([chosen, extra]))
-        assigned.append(rng.permutation(chosen))
+    seen = 0  # papers are numbered in order of first sighting
+    for day, cards, new in zip(scrape_days.tolist(), per_page.tolist(), new_per_page.tolist(),
+                               strict=True):
+        repeats = _repeat_papers(cards - new, seen, day, first_day, rng)
+        assigned.append(rng.permutation(np.concatenate([np.arange(seen, seen + new), repeats])))
+        seen += new
     return assigned
+
+
+def _repeat_papers(wanted: int, seen: int, day: int, first_day: np.ndarray,
+                   rng: np.random.Generator) -> np.ndarray:
+    """wanted distinct papers of the first `seen`, RECENT_SHARE of them first seen lately."""
+    if wanted == 0:
+        return np.zeros(0, dtype=np.int64)
+    recent_from = int(np.searchsorted(first_day[:seen], day - RECENT_DAYS, side="left"))
+    recent = int(rng.binomial(wanted, RECENT_SHARE)) if seen > recent_from else 0
+    chosen = np.unique(np.concatenate([
+        rng.integers(recent_from, seen, recent),
+        rng.integers(0, seen, wanted - recent),
+    ]))
+    while len(chosen) < wanted:
+        extra = rng.integers(0, seen, wanted - len(chosen))
+        chosen = np.unique(np.concatenate([chosen, extra]))
+    return chosen
 
 
 def _choose_malformed(card_paper: np.ndarray, card_day: np.ndarray, has_meta: np.ndarray,
                       rng: np.random.Generator) -> dict[int, str]:
     """About one card in MALFORMED_EVERY (at least one), each of a paper that has a valid
     sighting on a later day, so rejecting it changes neither the papers nor their latest
-    values."""
+    values. None when no paper is shown on two days (distinct_share 1)."""
     if len(card_paper) == 0:
         return {}
     wanted = max(1, round(len(card_paper) / MALFORMED_EVERY))
@@ -491,11 +535,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cards", type=int, default=1_000_000)
     parser.add_argument("--pages", type=int, default=20_000)
+    parser.add_argument("--distinct-share", type=float, default=DEFAULT_DISTINCT_SHARE,
+                        help="share of the cards that are distinct papers (default "
+                             f"{DEFAULT_DISTINCT_SHARE}; 0.2 is one paper per five cards)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, required=True, help="directory for the pages")
     parser.add_argument("--manifest", type=Path, help="also write the manifest JSON here")
     args = parser.parse_args(argv)
-    manifest = generate(args.out, cards=args.cards, pages=args.pages, seed=args.seed)
+    if not 0 < args.distinct_share <= 1:
+        parser.error(f"--distinct-share must be in (0, 1], not {args.distinct_share}")
+    manifest = generate(args.out, cards=args.cards, pages=args.pages, seed=args.seed,
+                        distinct_share=args.distinct_share)
     text = json.dumps(manifest, indent=2)
     if args.manifest:
         args.manifest.write_text(text + "\n", encoding="utf-8")

@@ -1,16 +1,19 @@
-"""The benchmark at a small size, so it cannot rot: the generator writes pages in the sample's
-format with the counts its manifest claims, the pandas peer and the project's own parser
-agree with it, and the whole bench runs end to end (no wall-clock assertions)."""
+"""The benchmark at a small size, so it cannot rot: the generators write pages in the sample's
+format and snapshot lines in the arXiv snapshot's, with the counts their manifests claim, the
+pandas peer and the project's own parsers agree with them, and the whole bench runs end to
+end (no wall-clock assertions)."""
 
 import json
 import re
 import subprocess
 import sys
 from datetime import date, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
 
+from bench.arxiv_generate import MONTHLY_CAP, SNAPSHOT_DAY, generate_snapshot, id_plan
 from bench.generate import Card, fresh_cards, generate, normalized_title, write_page
 from bench.pandas_peer import build as peer_build
 from bench.pandas_peer import read_page
@@ -22,7 +25,8 @@ from bench.run import (
     stand_in_warehouse,
     time_queries,
 )
-from dagster_project.text_page import parse_text_page
+from dagster_project.raw.arxiv_snapshot import is_arxiv_snapshot, parse_arxiv_snapshot
+from dagster_project.raw.text_page import parse_text_page
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = REPO_ROOT / "data" / "raw" / "2025-12-12_hf-daily-papers-search-page.txt"
@@ -30,6 +34,14 @@ CARDS, PAGES = 3000, 60
 DATE_LINE = re.compile(r"^[A-Z][a-z]{2} \d{1,2}(, \d{4})?( \d+)?$")
 HEADER = ["new", "Get trending papers in your email inbox!", "Subscribe", "Daily Papers",
           "byAK and the research community"]
+ARXIV_RECORDS = 300
+SNAPSHOT_KEYS = ["id", "submitter", "authors", "title", "comments", "journal-ref", "doi",
+                 "report-no", "categories", "license", "abstract", "versions", "update_date",
+                 "authors_parsed"]
+ID_STYLES = {"old": re.compile(r"[a-z]+(-[a-z]+)?/\d{7}"), "4-digit": re.compile(r"\d{4}\.\d{4}"),
+             "5-digit": re.compile(r"\d{4}\.\d{5}")}
+RFC_2822 = re.compile(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} [A-Z][a-z]{2} \d{4} "
+                      r"\d{2}:\d{2}:\d{2} GMT")
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +131,16 @@ def test_pandas_peer_agrees_with_the_manifest(corpus, tmp_path):
     assert "unknown" in summary["authors_count"]
 
 
+def test_distinct_share_sets_how_many_cards_are_new_papers(tmp_path):
+    for share in (0.2, 0.9, 1.0):
+        manifest = generate(tmp_path / str(share), cards=1000, pages=20, seed=1,
+                            distinct_share=share)
+        assert manifest["distinct_papers"] == round(share * 1000)
+        assert manifest["distinct_share"] == share
+    with pytest.raises(ValueError):
+        generate(tmp_path / "none", cards=10, pages=1, distinct_share=0)
+
+
 def test_generator_is_deterministic_by_seed(tmp_path):
     first = generate(tmp_path / "a", cards=400, pages=8, seed=11)
     second = generate(tmp_path / "b", cards=400, pages=8, seed=11)
@@ -184,13 +206,108 @@ def test_queries_run_on_a_warehouse_shaped_file(corpus, tmp_path):
 def test_bench_without_the_build_runs_end_to_end(tmp_path):
     run = subprocess.run(
         [sys.executable, "-m", "bench.run", "--cards", str(CARDS), "--pages", str(PAGES),
-         "--workdir", str(tmp_path), "--skip-build", "--repetitions", "2"],
+         "--arxiv-records", str(ARXIV_RECORDS), "--workdir", str(tmp_path), "--skip-build",
+         "--repetitions", "2"],
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
-    assert set(results["steps"]) == {"floor", "peer"}
+    assert set(results["steps"]) == {"floor", "peer", "arxiv_floor"}
     assert all(check["ok"] for check in results["checks"])
-    assert "pandas peer" in run.stdout and "× floor" in run.stdout
+    assert results["arxiv"]["manifest"]["records"] == ARXIV_RECORDS
+    assert set(results["ratios_vs_floor"]) == {"floor", "peer", "arxiv_floor"}
+    assert "pandas peer" in run.stdout and "arXiv floor" in run.stdout
+    assert "× floor" in run.stdout
+    # the listings corpus lies outside the arXiv data dir, and no manifest is in a raw/ dir
+    assert [p.name for p in (tmp_path / "arxiv" / "data" / "raw").iterdir()] == [
+        "arxiv-metadata-oai-snapshot.json"]
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory) -> tuple[Path, dict]:
+    path = tmp_path_factory.mktemp("arxiv") / "arxiv-metadata-oai-snapshot.json"
+    return path, generate_snapshot(path, ARXIV_RECORDS, seed=3, workers=1)
+
+
+def test_snapshot_lines_have_the_real_files_shape(snapshot):
+    path, manifest = snapshot
+    lines = path.read_bytes().split(b"\n")
+    assert lines[-1] == b""  # a final newline
+    records = [json.loads(line) for line in lines[:-1]]
+    assert len(records) == manifest["records"] == ARXIV_RECORDS
+    assert all(list(r) == SNAPSHOT_KEYS for r in records)
+
+    styles = {name: sum(bool(rx.fullmatch(r["id"])) for r in records)
+              for name, rx in ID_STYLES.items()}
+    assert styles == manifest["records_by_id_style"]
+    assert sum(styles.values()) == ARXIV_RECORDS and min(styles.values()) > 0
+    assert styles["5-digit"] > ARXIV_RECORDS / 2
+    assert len({r["id"] for r in records}) == manifest["distinct_ids"] == ARXIV_RECORDS
+
+    assert all(r["abstract"].startswith("  ") and r["abstract"].endswith("\n")
+               and not r["abstract"].startswith("   ") for r in records)
+    assert any("\n  " in r["title"] for r in records)  # arXiv's hard-wrapped titles
+    assert any("$" in r["title"] for r in records)
+    for nullable in ("submitter", "comments", "journal-ref", "doi", "report-no", "license"):
+        assert any(r[nullable] is None for r in records), nullable
+        assert any(r[nullable] is not None for r in records), nullable
+
+    entries = [e for r in records for e in r["authors_parsed"]]
+    assert len(entries) == manifest["author_entries"] == manifest["expected"]["paper_authors"]
+    assert all(len(e) in (3, 4) and e[0] for e in entries)
+    with_affiliation = sum(any(len(e) == 4 for e in r["authors_parsed"]) for r in records)
+    assert with_affiliation == manifest["records_with_affiliation"] > 0
+    tex = sum("\\" in r["authors"] for r in records)
+    assert tex == manifest["records_with_tex_accent_in_authors"] > 0
+    assert max(len(r["authors_parsed"]) for r in records) > 20  # a long tail
+
+    escaped = sum(b"\\u00" in line for line in lines)
+    raw = sum(any(byte > 127 for byte in line) for line in lines)
+    assert escaped > 0 and raw > 0  # \u escapes in some lines, raw UTF-8 in others
+
+
+def test_snapshot_versions_increase_and_end_by_the_snapshot_day(snapshot):
+    path, manifest = snapshot
+    versions = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        created = [v["created"] for v in record["versions"]]
+        assert [v["version"] for v in record["versions"]] == [
+            f"v{n}" for n in range(1, len(created) + 1)]
+        assert 1 <= len(created) <= 4 and all(RFC_2822.fullmatch(c) for c in created)
+        moments = [parsedate_to_datetime(c) for c in created]
+        assert moments == sorted(moments)
+        assert date.fromisoformat(record["update_date"]) >= moments[-1].date()
+        assert date.fromisoformat(record["update_date"]) <= SNAPSHOT_DAY
+        versions += len(created)
+    assert versions == manifest["versions"]
+
+
+def test_project_parser_reads_every_snapshot_record(snapshot):
+    path, manifest = snapshot
+    text = path.read_text(encoding="utf-8")
+    assert is_arxiv_snapshot(text)
+    parsed = parse_arxiv_snapshot(text, SNAPSHOT_DAY)
+    assert not parsed.rejects
+    assert len(parsed.records) == manifest["expected"]["papers"]
+    assert sum(r["authors_count"] for r in parsed.records) == manifest["author_entries"]
+
+
+def test_snapshot_bytes_depend_on_the_seed_not_the_workers(tmp_path):
+    made = {}
+    for name, seed, workers in (("one", 4, 1), ("two", 4, 2), ("other", 5, 2)):
+        path = tmp_path / f"{name}.json"
+        generate_snapshot(path, 250, seed=seed, workers=workers, block_records=64)
+        made[name] = path.read_bytes()
+    assert made["one"] == made["two"] != made["other"]
+
+
+def test_id_plan_keeps_arxivs_monthly_limits_at_any_size():
+    for records in (1, ARXIV_RECORDS, 2_700_000, 6_000_000):
+        plan = id_plan(records)
+        assert int(plan.count.sum()) == records
+        for style, cap in MONTHLY_CAP.items():
+            assert int(plan.count[plan.style == style].max(initial=0)) <= cap
+        assert len(set(plan.prefix)) == len(plan.prefix)
 
 
 def _cli_or_skip() -> None:
@@ -201,7 +318,7 @@ def _cli_or_skip() -> None:
 
 
 def test_full_bench_runs_end_to_end(tmp_path):
-    """CI runs the whole bench small (three real builds), so the bench itself cannot rot."""
+    """CI runs the listings bench small (three real builds), so the bench itself cannot rot."""
     run_full_bench(tmp_path, cards=1000, pages=20)
 
 
@@ -210,11 +327,30 @@ def test_full_bench_at_scale(tmp_path):
     run_full_bench(tmp_path, cards=100_000, pages=2000)
 
 
+@pytest.mark.slow
+def test_arxiv_bench_runs_end_to_end(tmp_path):
+    _cli_or_skip()
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--skip-listings", "--arxiv-records", "20000",
+         "--workdir", str(tmp_path)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=1800)
+    assert run.returncode == 0, run.stdout + run.stderr
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    steps = results["steps"]
+    assert set(steps) == {"arxiv_floor", "arxiv_build", "arxiv_search"}
+    assert all(step["returncode"] == 0 and step["peak_rss_bytes"] > 0 for step in steps.values())
+    assert [c["check"] for c in results["checks"]] == ["arXiv warehouse papers",
+                                                       "arXiv warehouse paper_authors"]
+    assert all(c["ok"] for c in results["checks"]), results["checks"]
+    assert "arxiv_build" in results["ratios_vs_floor"]
+    assert {t["result"] for t in results["targets"]} <= {"pass", "MISS"}
+
+
 def run_full_bench(tmp_path: Path, cards: int, pages: int) -> None:
     _cli_or_skip()
     run = subprocess.run(
         [sys.executable, "-m", "bench.run", "--cards", str(cards), "--pages", str(pages),
-         "--workdir", str(tmp_path), "--repetitions", "3"],
+         "--skip-arxiv", "--workdir", str(tmp_path), "--repetitions", "3"],
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=1800)
     assert run.returncode == 0, run.stdout + run.stderr
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
