@@ -10,11 +10,11 @@ import dagster as dg
 import pytest
 
 from dagster_project.defs.assets.transform import PapersDbtTranslator
-from dagster_project.defs.assets.warehouse import PUBLISHED_TABLES
 from dagster_project.defs.automation import daily_build, raw_dir_fingerprint, raw_files_sensor
 from dagster_project.defs.definitions import BUILD_JOB_NAME, defs
 from dagster_project.settings import DATA_DIR_ENV
 from dagster_project.warehouse.dbt_project import DBT_PROJECT
+from dagster_project.warehouse.publish import PUBLISHED_TABLES
 from tests.conftest import SAMPLE
 
 GX_CHECKS = {"lake_listings": "gx_raw_listings", "papers": "gx_papers",

@@ -416,3 +416,48 @@ def load_json(suite):
 def schema_not_null_count(suite):
     schema = {"raw_listings": LISTING_SCHEMA, "rejects": REJECT_SCHEMA}.get(suite)
     return 0 if schema is None else sum(not field.nullable for field in schema)
+
+
+# --- batches: every row validated without one frame of all rows ---------------------------
+
+
+@pytest.mark.parametrize(("suite", "expected"), [
+    ("raw_listings", True), ("papers", True), ("authors", True), ("rejects", True),
+    ("paper_authors", False),  # counts distinct papers: batched by whole papers instead
+    ("authors_count", False), ("daily_counts", False),
+])
+def test_suites_of_row_wise_expectations_are_batchable(suite, expected):
+    assert quality.batchable(suite) is expected
+
+
+def test_a_bad_row_in_any_batch_fails_the_batched_suite(tmp_path):
+    good = raw_listings(listing(record_index=1), listing(record_index=2))
+    bad = raw_listings(listing(record_index=3, upvotes=-1))
+
+    passed = quality.validate_batches("raw_listings", [(good, None), (good, None)])
+    failed = quality.validate_batches("raw_listings", [(good, None), (bad, None), (good, None)],
+                                      docs_dir=tmp_path / "docs")
+
+    assert passed.success and passed.failed == []
+    assert not failed.success
+    assert [line for line in failed.failed if "upvotes" in line]
+    assert failed.docs_index == (tmp_path / "docs" / "index.html").resolve()
+    assert failed.docs_index.exists()
+
+
+def test_paper_author_batches_carry_their_own_paper_counts():
+    first = paper_authors(rows=(("1706.03762", 1, "Ashish Vaswani"),))
+    second = paper_authors(rows=(("2308.01904", 1, "Yutong Lin"), ("2308.01904", 2, "Han Hu")))
+
+    right = quality.validate_batches("paper_authors", [
+        (first, {"papers_with_author_names": 1}), (second, {"papers_with_author_names": 1})])
+    wrong = quality.validate_batches("paper_authors", [
+        (first, {"papers_with_author_names": 1}), (second, {"papers_with_author_names": 2})])
+
+    assert right.success
+    assert not wrong.success
+
+
+def test_no_batches_validate_nothing_and_pass():
+    outcome = quality.validate_batches("raw_listings", [])
+    assert (outcome.success, outcome.evaluated) == (True, 0)

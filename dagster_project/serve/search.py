@@ -171,9 +171,7 @@ def refresh_index(connection: duckdb.DuckDBPyConnection) -> IndexRefresh:
         rebuilt = _reset_if_outdated(connection)
         connection.execute(TOKENIZER)
         removed, added = _refresh_docs(connection)
-        connection.execute(SNIPPET_MACROS)
-        connection.execute(SEARCH_MACRO)
-        connection.execute(comments_sql(MACRO_COMMENTS))
+        create_search_macros(connection)
         connection.execute("drop table search_papers_now")
         papers = connection.execute(f"select num_docs from {SCHEMA}.stats").fetchone()[0]
         connection.execute("commit")
@@ -181,6 +179,14 @@ def refresh_index(connection: duckdb.DuckDBPyConnection) -> IndexRefresh:
         connection.execute("rollback")
         raise
     return IndexRefresh(papers, added, removed, rebuilt, time.monotonic() - started)
+
+
+def create_search_macros(connection: duckdb.DuckDBPyConnection) -> None:
+    """The macros over an existing index (search_papers, search_snippet), with comments."""
+    connection.execute(TOKENIZER)
+    connection.execute(SNIPPET_MACROS)
+    connection.execute(SEARCH_MACRO)
+    connection.execute(comments_sql({**INDEX_COMMENTS, **MACRO_COMMENTS}))
 
 
 def _reset_if_outdated(connection: duckdb.DuckDBPyConnection) -> bool:

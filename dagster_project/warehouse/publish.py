@@ -1,25 +1,31 @@
 """Atomic publish: readers see the old warehouse or the new one, never a half-built file.
 
-dbt builds into data/build/warehouse.duckdb, which stays as its working copy. Publishing
-finishes that file — the full-text search index and the analysts' SQL macros and views go in
-there, so the published copy carries them — checkpoints it, copies it beside the published
-file and renames over it; a reader holding the old file open keeps reading the old inode
-undisturbed.
+dbt builds into data/build/warehouse.duckdb, its working file: staging tables, dbt's state and
+the search index, kept between builds so each build does only new work. Publishing refreshes
+the search index there, then copies what analysts query — the marts, the index, and the
+analysts' SQL macros and views, made anew — into a fresh file beside the published one,
+table by table (DuckDB streams each copy), and renames it over the published file. A reader
+holding the old file open keeps reading the old inode undisturbed. The published file holds
+nothing else, so it is as small as the data it serves and does not grow with churn.
 """
 
 import logging
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from dagster_project import duckdb_extensions
-from dagster_project.serve.search import IndexRefresh, refresh_index
+from dagster_project.serve.search import SCHEMA as SEARCH_SCHEMA
+from dagster_project.serve.search import IndexRefresh, create_search_macros, refresh_index
 from dagster_project.serve.sql_helpers import create_helpers
+from dagster_project.settings import duckdb_memory_limit
 
 log = logging.getLogger(__name__)
+
+PUBLISHED_TABLES = ("papers", "paper_sightings", "paper_authors", "authors", "paper_keywords",
+                    "paper_categories", "authors_count", "daily_counts", "rejects")
 
 
 @dataclass(frozen=True)
@@ -30,21 +36,51 @@ class PublishReport:
     fts_installed_at: str | None
 
 
-def publish(build_db: Path, warehouse: Path) -> PublishReport:
-    connection = duckdb.connect(str(build_db))
+def publish(build_db: Path, warehouse: Path, temp_dir: Path | None = None) -> PublishReport:
+    connection = duckdb.connect(str(build_db), config=_config(temp_dir))
     try:
         installed_at = _install_fts(connection)
         index = refresh_index(connection)
-        create_helpers(connection)
-        connection.execute("CHECKPOINT")
+        connection.execute("checkpoint")
     finally:
         connection.close()
     staged = warehouse.with_name(warehouse.name + ".publishing")
-    shutil.copyfile(build_db, staged)
+    staged.unlink(missing_ok=True)  # debris of a publish that was killed
+    _write_published_copy(build_db, staged, temp_dir)
     with open(staged, "rb+") as handle:
         os.fsync(handle.fileno())
     os.replace(staged, warehouse)
     return PublishReport(index, installed_at)
+
+
+def _write_published_copy(build_db: Path, target: Path, temp_dir: Path | None) -> None:
+    connection = duckdb.connect(str(target), config=_config(temp_dir))
+    try:
+        connection.execute(f"attach {duckdb_extensions.sql_string(str(build_db))} "
+                           "as build (read_only)")
+        for table in PUBLISHED_TABLES:
+            connection.execute(f"create table main.{table} as select * from build.main.{table}")
+        connection.execute(f"create schema {SEARCH_SCHEMA}")
+        for (table,) in connection.execute(
+                "select table_name from duckdb_tables() where database_name = 'build' "
+                "and schema_name = ? order by table_name", [SEARCH_SCHEMA]).fetchall():
+            connection.execute(f"create table {SEARCH_SCHEMA}.{table} as "
+                               f"select * from build.{SEARCH_SCHEMA}.{table}")
+        connection.execute("detach build")
+        duckdb_extensions.load(connection, "fts")  # the macros call stem()
+        create_search_macros(connection)
+        create_helpers(connection)
+        connection.execute("checkpoint")
+    finally:
+        connection.close()
+
+
+def _config(temp_dir: Path | None) -> dict:
+    config = {"memory_limit": duckdb_memory_limit(), "preserve_insertion_order": False}
+    if temp_dir is not None:
+        temp_dir.mkdir(parents=True, exist_ok=True)
+        config["temp_directory"] = str(temp_dir)
+    return config
 
 
 def _install_fts(connection: duckdb.DuckDBPyConnection) -> str | None:

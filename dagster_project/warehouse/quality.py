@@ -138,35 +138,58 @@ def validate(
     )
 
 
+# Expectations that hold for a table when they hold for every batch of its rows.
+ROW_WISE_EXPECTATIONS = {
+    "expect_column_values_to_not_be_null", "expect_column_values_to_be_between",
+    "expect_column_values_to_match_regex", "expect_column_values_to_be_in_set",
+    "expect_column_values_to_be_of_type", "expect_column_value_lengths_to_be_between",
+    "expect_column_pair_values_a_to_be_greater_than_b",
+}
+# Bounds on a column's minimum (maximum) that hold if they hold in every batch: a lower bound
+# on the min, an upper bound on the max.
+BATCHABLE_BOUNDS = {"expect_column_min_to_be_between": "min_value",
+                    "expect_column_max_to_be_between": "max_value"}
+
+
+def batchable(suite_name: str) -> bool:
+    """Whether the suite may run batch by batch and mean the same as on the whole table."""
+    def holds_per_batch(expectation: dict) -> bool:
+        kind, kwargs = expectation["type"], expectation["kwargs"]
+        if kind in BATCHABLE_BOUNDS:
+            return kwargs.keys() & {"min_value", "max_value"} == {BATCHABLE_BOUNDS[kind]}
+        return kind in ROW_WISE_EXPECTATIONS
+
+    return all(holds_per_batch(e) for e in _suite_dict(suite_name)["expectations"])
+
+
 def validate_batches(
     suite_name: str,
-    batches: Iterable[pa.Table | pa.RecordBatch],
-    parameters: dict[str, Any] | None = None,
+    batches: Iterable[tuple[pa.Table | pa.RecordBatch, dict[str, Any] | None]],
     docs_dir: Path | None = None,
 ) -> SuiteOutcome:
-    """Run a suite of row-wise expectations on any number of rows, one batch at a time, so
-    every row is validated without a frame of all of them. The outcome fails if any batch
-    failed; the Data Docs page is that of the first failing batch, else of the last one
-    (one batch is held back so that the last is known). No batch at all validates nothing.
+    """Run a suite on any number of rows, one batch at a time, so every row is validated
+    without a frame of all of them: the caller gives batches where the suite means the same
+    (row-wise expectations; or whole partitions, each with its own parameters). The outcome
+    fails if any batch failed; the Data Docs page is that of the first failing batch, else of
+    the last one (one batch is held back so that the last is known).
     """
     outcomes, held, documented = [], None, False
-    for batch in batches:
+    for batch, parameters in batches:
         if held is not None:
-            outcomes.append(validate(suite_name, held, parameters))
+            outcomes.append(validate(suite_name, *held))
             if not outcomes[-1].success and not documented and docs_dir:
-                validate(suite_name, held, parameters, docs_dir)
+                validate(suite_name, *held, docs_dir)
                 documented = True
-        held = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
+        table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
+        held = (table, parameters)
     if held is not None:
-        outcomes.append(validate(suite_name, held, parameters,
-                                 None if documented else docs_dir))
+        outcomes.append(validate(suite_name, *held, None if documented else docs_dir))
     if not outcomes:
         return SuiteOutcome(suite_name, True, 0, [])
     failed = list(dict.fromkeys(line for outcome in outcomes for line in outcome.failed))
-    docs = next((outcome.docs_index for outcome in outcomes if outcome.docs_index), None)
     return SuiteOutcome(suite_name, all(outcome.success for outcome in outcomes),
                         outcomes[0].evaluated, failed,
-                        docs or (Path(docs_dir).resolve() / "index.html" if docs_dir else None))
+                        Path(docs_dir).resolve() / "index.html" if docs_dir else None)
 
 
 @cache

@@ -15,10 +15,8 @@ from dagster_project.defs.table_metadata import (
 )
 from dagster_project.settings import data_paths
 from dagster_project.warehouse.build_state import fingerprint, record_published
-from dagster_project.warehouse.publish import publish
+from dagster_project.warehouse.publish import PUBLISHED_TABLES, publish
 
-PUBLISHED_TABLES = ("papers", "paper_sightings", "paper_authors", "authors", "paper_keywords",
-                    "paper_categories", "authors_count", "daily_counts", "rejects")
 MAIN_TABLE = "papers"
 PREVIEW_COLUMNS = ("paper_id", "title", "published_date", "upvotes", "authors_count")
 PREVIEW_ORDER = "published_date desc nulls last, paper_id"
@@ -36,7 +34,7 @@ PREVIEW_ROWS = 10
 def warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     paths = data_paths()
     published_state = fingerprint(paths)
-    publish(paths.build_db, paths.warehouse)
+    publish(paths.build_db, paths.warehouse, paths.temp)
     record_published(paths, published_state)
     # Read from the build file (the same bytes): a build never opens the published file, so
     # a reader in this process with other settings (duckdb-engine) cannot make it fail.
