@@ -2,6 +2,7 @@
 
 import duckdb
 
+from dagster_project.lake import catalog
 from dagster_project.settings import DataPaths
 
 MAX_REJECTS_SHOWN = 10
@@ -28,7 +29,13 @@ def summarize(result, paths: DataPaths, seconds: float) -> str:
         f"{rejects.get('files rejected whole', '?')} rejected whole, "
         f"{rejects.get('rejects written', '?')} reject rows",
     ]
-    lines += _reject_lines(paths)
+    if lake.get("migrated"):
+        lines.append(f"  lake: {lake['migrated']}")
+    if lake.get("lake build") not in (None, "none (nothing changed)"):
+        compacted = ", then compacted" if lake.get("compacted") else ""
+        lines.append(f"  lake: committed lake build {lake['lake build']} to "
+                     f"{catalog.catalog_path(paths.lake)}{compacted}")
+    lines += _reject_lines(paths, lake.get("lake build"))
     lines += _check_lines(result)
     published = metadata.get("warehouse")
     if published:
@@ -61,15 +68,17 @@ def _failed_step_lines(result) -> list[str]:
             for event in result.all_events if event.is_step_failure]
 
 
-def _reject_lines(paths: DataPaths) -> list[str]:
-    """The newest rejects, by file and line, so a bad file is named right away."""
-    rejects_glob = paths.lake / "rejects" / "*.parquet"
-    try:
-        rows = duckdb.sql(
-            f"select source_file, line_number, reason from read_parquet('{rejects_glob}') "
-            f"order by ingested_at desc, source_file, line_number limit {MAX_REJECTS_SHOWN}"
-        ).fetchall()
-    except duckdb.Error:
+def _reject_lines(paths: DataPaths, lake_build) -> list[str]:
+    """This build's rejects, by file and line, so a bad file is named right away."""
+    if not isinstance(lake_build, int) or not catalog.exists(paths.lake):
         return []
+    try:
+        with catalog.connect(paths.lake, read_only=True) as connection:
+            rows = connection.execute(
+                "select source_file, line_number, reason from lake.rejects "
+                "where lake_build = ? order by source_file, line_number "
+                f"limit {MAX_REJECTS_SHOWN}", [lake_build]).fetchall()
+    except duckdb.Error:
+        return []  # a summary never fails the build
     return [f"    rejected {file}{':' + str(line) if line else ''}: {reason}"
             for file, line, reason in rows]

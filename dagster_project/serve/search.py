@@ -109,7 +109,7 @@ create or replace macro search_snippet(body, query_text, width := {SNIPPET_WIDTH
 
 # log() is DuckDB's base-10 logarithm, as in the extension's match_bm25: the same scores.
 SEARCH_MACRO = f"""
-create or replace macro search_papers(query_text) as table
+create or replace macro {SCHEMA}.scores(query_text) as table
 with matched_terms as (
     select dict.termid, dict.df
     from {SCHEMA}.dict as dict
@@ -129,8 +129,10 @@ scores as (
     cross join {SCHEMA}.stats as stats
     group by docs.paper_id
 )
+select paper_id, score from scores;
+create or replace macro search_papers(query_text) as table
 select papers.paper_id, papers.title, papers.published_date, papers.upvotes, scores.score
-from scores
+from {SCHEMA}.scores(query_text) as scores
 join papers on papers.paper_id = scores.paper_id
 order by scores.score desc, papers.paper_id;
 """
@@ -369,19 +371,27 @@ def search(connection: duckdb.DuckDBPyConnection, terms: str, limit: int = 10,
     # A literal LIMIT lets DuckDB use a top-n; a parameter makes it sort every match.
     rows = connection.execute(
         f"""
-        with best as materialized (
+        with scored as (
+            -- From the index alone; papers is joined for the best ones only when no
+            -- --since needs its dates (a common word matches millions of papers).
             select *
-            from search_papers($terms)
-            where $since::date is null or published_date >= $since::date
-            order by score desc, paper_id
+            from {SCHEMA}.scores($terms)
+            {"" if since else f"order by score desc, paper_id limit {int(limit)}"}
+        ),
+        best as materialized (
+            select scored.paper_id, papers.title, papers.published_date, papers.upvotes,
+                   scored.score, papers.abstract
+            from scored
+            join papers on papers.paper_id = scored.paper_id
+            where $since::date is null or papers.published_date >= $since::date
+            order by scored.score desc, scored.paper_id
             limit {int(limit)}
         )
         -- snippets for the few best only: computing them is the expensive part
-        select best.paper_id, best.title, best.published_date, best.upvotes, best.score,
-               search_snippet(papers.abstract, $terms) as snippet
+        select paper_id, title, published_date, upvotes, score,
+               search_snippet(abstract, $terms) as snippet
         from best
-        join papers on papers.paper_id = best.paper_id
-        order by best.score desc, best.paper_id
+        order by score desc, paper_id
         """,
         {"terms": terms, "since": since},
     ).fetchall()

@@ -55,6 +55,7 @@ def publish(build_db: Path, warehouse: Path, temp_dir: Path | None = None) -> Pu
 
 def _write_published_copy(build_db: Path, target: Path, temp_dir: Path | None) -> None:
     connection = duckdb.connect(str(target), config=_config(temp_dir))
+    connection.execute("set enable_progress_bar = false")  # a build log, not a terminal
     try:
         connection.execute(f"attach {duckdb_extensions.sql_string(str(build_db))} "
                            "as build (read_only)")

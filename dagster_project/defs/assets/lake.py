@@ -57,7 +57,8 @@ def lake_files(context: dg.AssetExecutionContext):
     totals = report.totals
     catalog_file = dg.MetadataValue.path(str(catalog.catalog_path(paths.lake)))
     build = {"lake build": report.lake_build or "none (nothing changed)",
-             "compacted": report.compacted}
+             "compacted": report.compacted,
+             **({"migrated": report.migrated.line()} if report.migrated else {})}
     yield dg.MaterializeResult(
         asset_key="lake_listings",
         metadata={
