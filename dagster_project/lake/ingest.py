@@ -210,10 +210,9 @@ def read_raw_file(task: FileTask) -> FileResult:
     except SidecarError as problem:
         return _whole_file_rejected(task, f"bad sidecar: {problem}",
                                     sha256=file_sha256(task.path))
-    old = task.old
-    if (old is not None and old.source_sha256 == sha256 and old.scraped_at == scraped_at
-            and old.parser_version == parser_version(old.source_format)):
-        return FileResult(_with_signature(old, task.signature), [], _no_rejects(), [], False)
+    if _same_as_in_lake(task.old, sha256, scraped_at):
+        return FileResult(_with_signature(task.old, task.signature), [], _no_rejects(), [],
+                          False)
     try:
         parsed = _parse_file(task.path, scraped_at)
     except OSError as problem:
@@ -291,10 +290,9 @@ def _read_large_snapshot(task: FileTask, pool: Executor | None,
     are a generator, consumed by the commit batch by batch; the entry and the rejects are
     complete once it is exhausted."""
     sha256, scraped_at = file_sha256(task.path), scrape_time(task.path)
-    old = task.old
-    if (old is not None and old.source_sha256 == sha256 and old.scraped_at == scraped_at
-            and old.parser_version == parser_version(old.source_format)):
-        return FileResult(_with_signature(old, task.signature), [], _no_rejects(), [], False)
+    if _same_as_in_lake(task.old, sha256, scraped_at):
+        return FileResult(_with_signature(task.old, task.signature), [], _no_rejects(), [],
+                          False)
     result = _result(task, sha256, scraped_at, "arxiv_snapshot", [], [])
     result.listings = _large_snapshot_listings(task, result, pool, in_flight)
     return result
@@ -409,6 +407,12 @@ def _stat_signature(path: Path) -> tuple:
     sidecar = sidecar_for(path)
     sidecar_mtime = sidecar.stat().st_mtime_ns if sidecar else None
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, sidecar_mtime)
+
+
+def _same_as_in_lake(old: RawFileEntry | None, sha256: str, scraped_at: datetime) -> bool:
+    """Touched, not changed: the same bytes and scrape time, read by today's parser."""
+    return (old is not None and old.source_sha256 == sha256 and old.scraped_at == scraped_at
+            and old.parser_version == parser_version(old.source_format))
 
 
 def _with_signature(entry: RawFileEntry, signature: tuple) -> RawFileEntry:
