@@ -196,10 +196,11 @@ def test_compaction_keeps_the_content_and_bounds_the_files(raw, tmp_path):
         write_page(raw, f"2025-12-{day:02}_a.txt", day=f"Dec {day}", votes=day, cards=12)
         ingest(raw, lake)
     with catalog.connect(lake) as connection:
-        before = connection.sql("select * from lake.listings order by source_file").fetchall()
+        in_order = "select * from lake.listings order by source_file, record_index"
+        before = connection.sql(in_order).fetchall()
         files_before = compaction.files_per_table(connection)["listings"]
         compaction.compact(connection)
-        after = connection.sql("select * from lake.listings order by source_file").fetchall()
+        after = connection.sql(in_order).fetchall()
         files_after = compaction.files_per_table(connection)["listings"]
     assert after == before and len(after) == 20 * 12
     assert files_after < files_before and files_after <= 2
