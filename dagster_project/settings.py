@@ -76,3 +76,13 @@ def duckdb_memory_limit() -> str:
     machine_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
     low, high = MEMORY_LIMIT_BOUNDS_MB
     return f"{min(max(int(machine_mb * MEMORY_SHARE), low), high)}MB"
+
+
+def duckdb_config(temp_dir: Path | None = None) -> dict:
+    """Settings for a DuckDB connection that does heavy work (ingest, publish): the memory
+    limit, spilling to temp_dir, no insertion order to keep (lets inserts stream)."""
+    config = {"memory_limit": duckdb_memory_limit(), "preserve_insertion_order": False}
+    if temp_dir is not None:
+        temp_dir.mkdir(parents=True, exist_ok=True)
+        config["temp_directory"] = str(temp_dir)
+    return config

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project import duckdb_extensions
-from dagster_project.settings import duckdb_memory_limit
+from dagster_project.settings import duckdb_config
 
 ALIAS = "lake"
 CATALOG_FILE = "catalog.ducklake"
@@ -51,10 +51,7 @@ def connect(lake_dir: Path, temp_dir: Path | None = None,
     """
     if read_only and not exists(lake_dir):
         raise FileNotFoundError(f"no lake at {catalog_path(lake_dir)}: build first")
-    config = {"memory_limit": duckdb_memory_limit(), "preserve_insertion_order": False}
-    if temp_dir is not None:
-        temp_dir.mkdir(parents=True, exist_ok=True)
-        config["temp_directory"] = str(temp_dir)
+    config = duckdb_config(temp_dir)
     if not read_only:
         (lake_dir / DATA_FILES_DIR).mkdir(parents=True, exist_ok=True)
     connection = duckdb.connect(config=config)

@@ -34,6 +34,7 @@ class LakeBuild:
         connection.execute("begin transaction")
         self.number = next_lake_build(connection)
         self._pending: dict[str, list[pa.Table]] = {"listings": [], "rejects": []}
+        self._pending_rows = dict.fromkeys(self._pending, 0)
         self._pending_bytes = 0
         self._entries: dict[str, RawFileEntry] = {}
         self._stale_rows_of: set[str] = set()  # source files whose older rows are deleted
@@ -45,9 +46,9 @@ class LakeBuild:
         if rows.num_rows == 0:
             return
         self._pending[table].append(rows)
+        self._pending_rows[table] += rows.num_rows
         self._pending_bytes += rows.nbytes
-        if self._pending_bytes >= FLUSH_BYTES or sum(
-                part.num_rows for part in self._pending[table]) >= FLUSH_ROWS:
+        if self._pending_bytes >= FLUSH_BYTES or self._pending_rows[table] >= FLUSH_ROWS:
             self._flush()
 
     def put_file(self, entry: RawFileEntry) -> None:
@@ -106,5 +107,6 @@ class LakeBuild:
             else:
                 self.rejects_added += batch.num_rows
             parts.clear()
+            self._pending_rows[table] = 0
         self._pending_bytes = 0
         faults.inject("lake-insert")

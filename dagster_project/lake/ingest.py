@@ -168,11 +168,12 @@ def _add(build: LakeBuild, result: FileResult, report: IngestReport) -> None:
 
 def _read_all(tasks: list[FileTask],
               workers: int | None) -> Iterator[tuple[FileTask, FileResult]]:
-    """(task, result) in task order. Small files: one task each, in a pool once there are
-    many. A large arXiv snapshot: its chunks in the pool, reassembled here."""
+    """(task, result) for every task: the small files in task order, one task each, in a pool
+    once there are many; then each large arXiv snapshot, its chunks in the pool."""
     workers = workers or os.cpu_count() or 1
-    large = [task for task in tasks if _is_large_snapshot(task.path, task.signature[0])]
-    small = [task for task in tasks if task not in large]
+    small, large = [], []
+    for task in tasks:
+        (large if _is_large_snapshot(task.path, task.signature[0]) else small).append(task)
     if workers == 1 or (len(small) < PARALLEL_FROM_FILES and not large):
         yield from zip(small, map(read_raw_file, small), strict=True)
         for task in large:

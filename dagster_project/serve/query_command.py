@@ -91,9 +91,9 @@ def export(connection: duckdb.DuckDBPyConnection, relation: duckdb.DuckDBPyRelat
     # A registered relation works for any statement with a result (SHOW, DESCRIBE, PRAGMA),
     # where COPY (<sql>) TO accepts only queries.
     connection.register("query_result", relation)
-    target = "'" + str(output).replace("'", "''") + "'"
     return connection.execute(
-        f"COPY (FROM query_result) TO {target} ({COPY_OPTIONS[output_format]})"
+        f"COPY (FROM query_result) TO {duckdb_extensions.sql_string(str(output))} "
+        f"({COPY_OPTIONS[output_format]})"
     ).fetchone()[0]
 
 

@@ -28,7 +28,8 @@ from datetime import date
 import duckdb
 
 from dagster_project import duckdb_extensions
-from dagster_project.serve.sql_helpers import comments_sql, sql_string
+from dagster_project.duckdb_extensions import sql_string
+from dagster_project.serve.sql_helpers import comments_sql
 
 SCHEMA = "search_index"
 # Bump when the tokenizer, stemmer, stop words or table layout change: the next publish then

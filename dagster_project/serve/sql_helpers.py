@@ -12,6 +12,8 @@ Macro bodies are bound when called, so they follow the marts as dbt changes them
 
 import duckdb
 
+from dagster_project.duckdb_extensions import sql_string
+
 HELPERS = """
 create or replace macro papers_between(start_date, end_date) as table
 select *
@@ -82,7 +84,3 @@ def comments_sql(comments: dict[str, str]) -> str:
     """COMMENT ON statements, from {"<kind> <name>": text}."""
     return "\n".join(f"comment on {target} is {sql_string(text)};"
                      for target, text in comments.items())
-
-
-def sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

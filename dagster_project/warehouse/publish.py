@@ -20,7 +20,7 @@ from dagster_project import duckdb_extensions
 from dagster_project.serve.search import SCHEMA as SEARCH_SCHEMA
 from dagster_project.serve.search import IndexRefresh, create_search_macros, refresh_index
 from dagster_project.serve.sql_helpers import create_helpers
-from dagster_project.settings import duckdb_memory_limit
+from dagster_project.settings import duckdb_config
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class PublishReport:
 
 
 def publish(build_db: Path, warehouse: Path, temp_dir: Path | None = None) -> PublishReport:
-    connection = duckdb.connect(str(build_db), config=_config(temp_dir))
+    connection = duckdb.connect(str(build_db), config=duckdb_config(temp_dir))
     try:
         installed_at = _install_fts(connection)
         index = refresh_index(connection)
@@ -54,7 +54,7 @@ def publish(build_db: Path, warehouse: Path, temp_dir: Path | None = None) -> Pu
 
 
 def _write_published_copy(build_db: Path, target: Path, temp_dir: Path | None) -> None:
-    connection = duckdb.connect(str(target), config=_config(temp_dir))
+    connection = duckdb.connect(str(target), config=duckdb_config(temp_dir))
     connection.execute("set enable_progress_bar = false")  # a build log, not a terminal
     try:
         connection.execute(f"attach {duckdb_extensions.sql_string(str(build_db))} "
@@ -74,14 +74,6 @@ def _write_published_copy(build_db: Path, target: Path, temp_dir: Path | None) -
         connection.execute("checkpoint")
     finally:
         connection.close()
-
-
-def _config(temp_dir: Path | None) -> dict:
-    config = {"memory_limit": duckdb_memory_limit(), "preserve_insertion_order": False}
-    if temp_dir is not None:
-        temp_dir.mkdir(parents=True, exist_ok=True)
-        config["temp_directory"] = str(temp_dir)
-    return config
 
 
 def _install_fts(connection: duckdb.DuckDBPyConnection) -> str | None:
