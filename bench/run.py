@@ -138,10 +138,17 @@ def measure(command: list[str], log: Path, env: dict | None = None,
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env,
                                    cwd=cwd, start_new_session=True)
-        while process.poll() is None:
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
             peak = max(peak, tree_rss(process.pid))
             time.sleep(SAMPLE_SECONDS)
         seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    # A command over before the first sample: its own peak (in KB; an upper bound, as Linux
+    # counts the forked bench's pages until exec).
+    peak = peak or usage.ru_maxrss * 1024
     return Measurement(round(seconds, 3), peak, process.returncode, str(log))
 
 

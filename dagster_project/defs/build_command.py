@@ -6,6 +6,8 @@ import time
 from dagster_project.defs.instance import ensure_dagster_home
 from dagster_project.settings import use_data_dir
 
+UP_TO_DATE = ("up to date: nothing in {raw}, the lake or the code changed since the last "
+              "publish of {warehouse}; nothing to check, nothing published (no Dagster run)")
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
@@ -15,7 +17,15 @@ def run_build(data_dir: str | None) -> int:
         print(f"error: no raw dir at {paths.raw}; create it and put scraped pages there "
               "(or pass --data-dir)", file=sys.stderr)
         return 1
+    from dagster_project.warehouse.up_to_date import is_up_to_date
+
+    if is_up_to_date(paths):
+        print(UP_TO_DATE.format(raw=paths.raw, warehouse=paths.warehouse))
+        return 0
     ensure_dagster_home()
+    from dagster_project.warehouse import quality_process
+
+    quality_process.start()  # GX loads in its own process while Dagster loads here
 
     from dagster_project.warehouse.dbt_project import manifest_is_stale, prepare_manifest
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from dagster_project.lake import catalog
 from dagster_project.lake.tables import lake_identity
 from dagster_project.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, PROJECT_ROOT, DataPaths
+from dagster_project.warehouse.up_to_date import file_stat
 
 LOGIC_DIRS = (DBT_PROJECT_DIR / "models", DBT_PROJECT_DIR / "macros",
               DBT_PROJECT_DIR / "tests", EXPECTATIONS_DIR)
@@ -90,13 +91,19 @@ def record_raw_validated(paths: DataPaths, lake: str, through: int) -> None:
 
 
 def is_published(paths: DataPaths, current: str) -> bool:
+    """The published file is the one the last publish wrote (nobody wrote into it or
+    replaced it since) and was made from the current lake and logic."""
     record = _record_path(paths)
-    return (paths.warehouse.exists() and record.exists()
-            and json.loads(record.read_text(encoding="utf-8"))["fingerprint"] == current)
+    if not (paths.warehouse.exists() and record.exists()):
+        return False
+    published = json.loads(record.read_text(encoding="utf-8"))
+    return (published["fingerprint"] == current
+            and published.get("warehouse") == file_stat(paths.warehouse))
 
 
 def record_published(paths: DataPaths, current: str) -> None:
-    _record_path(paths).write_text(json.dumps({"fingerprint": current}), encoding="utf-8")
+    _record_path(paths).write_text(json.dumps(
+        {"fingerprint": current, "warehouse": file_stat(paths.warehouse)}), encoding="utf-8")
 
 
 def _record_path(paths: DataPaths) -> Path:

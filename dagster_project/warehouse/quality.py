@@ -20,10 +20,8 @@ meta has "order_by" is validated in that row order (daily_counts: cumulative by 
 from __future__ import annotations
 
 import copy
-import importlib
 import json
 import os
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -75,16 +73,6 @@ def suite_parameters(suite_name: str) -> set[str]:
         for value in expectation["kwargs"].values()
         if isinstance(value, dict) and "$PARAMETER" in value
     }
-
-
-def import_in_background() -> threading.Thread:
-    """Start importing Great Expectations (~5 s) while other steps work: the build's main
-    process mostly waits on worker processes and dbt, so the import costs nothing there."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    thread = threading.Thread(target=importlib.import_module, args=("great_expectations",),
-                              name="import great_expectations", daemon=True)
-    thread.start()
-    return thread
 
 
 def validate(

@@ -6,7 +6,8 @@ from dagster_project.lake import catalog
 from dagster_project.lake.ingest import ingest
 from dagster_project.raw.schema import LISTING_SCHEMA, REJECT_SCHEMA
 from dagster_project.settings import data_paths
-from dagster_project.warehouse import quality
+from dagster_project.warehouse import quality_process
+from dagster_project.warehouse.up_to_date import raw_digest, record_inputs_seen
 
 PROGRESS_EVERY_FILES = 1000
 PROBLEMS_LOGGED = 50
@@ -34,13 +35,15 @@ def arrow_table_schema(schema) -> dg.TableSchema:
 )
 def lake_files(context: dg.AssetExecutionContext):
     paths = data_paths()
-    quality.import_in_background()  # the quality checks that follow need it
+    quality_process.start()  # imports GX on the other core while this step parses
 
     def report_progress(number: int, total: int, name: str) -> None:
         if number == 1 or number == total or number % PROGRESS_EVERY_FILES == 0:
             context.log.info(f"parsing new or changed raw files: {number}/{total} ({name})")
 
+    raw_seen = raw_digest(paths.raw)  # before reading: a file changed later is seen as new
     report = ingest(paths.raw, paths.lake, progress=report_progress, temp_dir=paths.temp)
+    record_inputs_seen(paths, raw_seen)
     if report.migrated:
         context.log.warning(report.migrated.line())
     if report.removed_debris:

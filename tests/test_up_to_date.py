@@ -1,0 +1,80 @@
+"""A build with nothing new: decided before the stack loads, publishing nothing; anything
+that changed what the warehouse is made from (or the published file itself) builds again."""
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.settings import data_paths
+from dagster_project.warehouse.up_to_date import is_up_to_date
+from tests.pipeline_helpers import build, query
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw"
+NEW_PAGE = Path(__file__).with_name("fixtures") / "daily_papers.json"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_nothing_new_is_answered_without_a_run_and_publishes_nothing(tmp_path, capsys):
+    data_dir = tmp_path / "data"
+    shutil.copytree(SAMPLE, data_dir / "raw")
+    paths = data_paths(data_dir)
+    assert build(data_dir) == 0
+    published, stat = digest(paths.warehouse), paths.warehouse.stat()
+    papers = query(data_dir, "select count(*) from papers")[0][0]
+
+    capsys.readouterr()
+    assert build(data_dir) == 0
+    out = capsys.readouterr().out
+    assert "up to date" in out and "no Dagster run" in out
+    assert digest(paths.warehouse) == published
+    assert paths.warehouse.stat().st_mtime_ns == stat.st_mtime_ns
+
+    # Touched, not changed: the run looks (content hashes), finds nothing, publishes nothing,
+    # and records that the next build may skip the run again.
+    page = next(paths.raw.glob("*.txt"))
+    os.utime(page)
+    assert not is_up_to_date(paths)
+    assert build(data_dir) == 0
+    out = capsys.readouterr().out
+    assert "Dagster run" in out and "no Dagster run" not in out
+    assert paths.warehouse.stat().st_mtime_ns == stat.st_mtime_ns
+    assert digest(paths.warehouse) == published
+    assert is_up_to_date(paths)
+
+    # One new page: exactly its papers are added.
+    shutil.copy(NEW_PAGE, paths.raw / "2025-12-13_daily_papers.json")
+    assert not is_up_to_date(paths)
+    assert build(data_dir) == 0
+    only_in_new_page = query(data_dir, """
+        select count(distinct paper_id) from paper_sightings
+        where source_file = '2025-12-13_daily_papers.json' and paper_id not in (
+            select paper_id from paper_sightings
+            where source_file <> '2025-12-13_daily_papers.json')""")[0][0]
+    assert only_in_new_page > 0
+    assert query(data_dir, "select count(*) from papers")[0][0] == papers + only_in_new_page
+    assert is_up_to_date(paths)
+
+
+def test_a_write_into_the_published_file_is_undone_by_the_next_build(tmp_path, capsys):
+    data_dir = tmp_path / "data"
+    shutil.copytree(SAMPLE, data_dir / "raw")
+    paths = data_paths(data_dir)
+    assert build(data_dir) == 0
+    papers = query(data_dir, "select count(*) from papers")[0][0]
+
+    writer = duckdb.connect(str(paths.warehouse))  # someone's read-write session
+    writer.execute("create table mine as select 1 as x")
+    writer.execute("delete from papers")
+    writer.close()
+    assert not is_up_to_date(paths)
+
+    assert build(data_dir) == 0
+    assert query(data_dir, "select count(*) from papers")[0][0] == papers
+    assert query(data_dir, "select count(*) from duckdb_tables() where table_name = 'mine'"
+                 ) == [(0,)]
