@@ -73,7 +73,8 @@ def test_every_record_has_every_field_and_fits_the_schema():
                          "source_format": parsed.source_format, "scraped_at": SCRAPED_AT,
                          "ingested_at": SCRAPED_AT})
     table = pa.Table.from_pylist(rows, schema=LISTING_SCHEMA)
-    assert table.num_rows == 3 + 2 + 1 + 3 + 2 + 2 + 4
+    # … and the scrapers' variants: the arXiv array, the two Python-repr lists
+    assert table.num_rows == 3 + 2 + 1 + 3 + 2 + 2 + 4 + 4 + 3 + 3
     assert table.column("title").null_count == 0
 
 
@@ -227,7 +228,6 @@ def test_unknown_json_shape_is_one_clear_reject():
 
 
 @pytest.mark.parametrize(("text", "described"), [
-    ("[]", "an empty list (no papers)"),
     ("[1, 2]", "a list whose first element is a number"),
     ('[{"name": "x"}]', "a list of objects, the first with keys name"),
     ('{"a": 1}\n{"b": 2}\n', "top-level keys a"),
@@ -236,6 +236,15 @@ def test_other_json_shapes_are_described(text, described):
     parsed = parse_raw_text(text, SCRAPED_AT)
     assert parsed.source_format is None
     assert [r.reason for r in parsed.rejects] == [UNKNOWN_SHAPE + described]
+
+
+@pytest.mark.parametrize("text", ["1", "[]", "{}", "null", "  []\n", '{"status": "success", '
+                                  '"date": "2025-12-13", "count": 0, "data": []}'])
+def test_a_file_with_no_papers_is_said_to_be_so(text):
+    parsed = parse_raw_text(text, SCRAPED_AT)
+    assert (parsed.source_format, parsed.records) == (None, [])
+    [reject] = parsed.rejects
+    assert reject.reason.startswith("no papers: ")
 
 
 def test_invalid_json_document_is_one_reject_with_its_position():

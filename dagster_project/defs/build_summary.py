@@ -27,6 +27,7 @@ def summarize(result, paths: DataPaths, seconds: float) -> str:
         f"  raw files: {lake.get('raw files', '?')} seen, {lake.get('files parsed', '?')} "
         f"parsed ({lake.get('listings written', '?')} listings), "
         f"{rejects.get('files rejected whole', '?')} rejected whole, "
+        f"{rejects.get('files with no papers', '?')} with no papers, "
         f"{rejects.get('rejects written', '?')} reject rows",
     ]
     if lake.get("migrated"):

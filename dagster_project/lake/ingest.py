@@ -38,6 +38,7 @@ from dagster_project.raw.arxiv_snapshot import is_arxiv_snapshot, iter_arxiv_lin
 from dagster_project.raw.decoding import Undecodable, decode
 from dagster_project.raw.files import SidecarError, list_raw_files, scrape_time, sidecar_for
 from dagster_project.raw.formats import ParsedFile, parse_raw_text, parser_version
+from dagster_project.raw.listing_record import NO_PAPERS
 from dagster_project.raw.schema import LISTING_SCHEMA, REJECT_SCHEMA
 from dagster_project.raw.text_page import Reject
 
@@ -60,6 +61,7 @@ class IngestReport:
     records_written: int = 0
     rejects_written: int = 0
     files_rejected: list[str] = field(default_factory=list)  # no listing could be read
+    files_without_papers: list[str] = field(default_factory=list)  # a no-data marker, or []
     problems: list[str] = field(default_factory=list)  # one line per reject, file:line: reason
     removed_debris: int = 0  # data files of an interrupted build, deleted
     migrated: MigrationReport | None = None
@@ -161,7 +163,10 @@ def _add(build: LakeBuild, result: FileResult, report: IngestReport) -> None:
     report.records_written += result.entry.records
     report.rejects_written += result.entry.rejects
     if result.entry.records == 0 and result.entry.rejects:
-        report.files_rejected.append(result.entry.source_file)
+        reasons = result.rejects.column("reason").to_pylist()
+        no_papers = len(reasons) == 1 and reasons[0].startswith(NO_PAPERS)
+        (report.files_without_papers if no_papers
+         else report.files_rejected).append(result.entry.source_file)
 
 
 # --- reading files, in worker processes ----------------------------------------------------

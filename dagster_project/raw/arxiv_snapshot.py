@@ -9,7 +9,10 @@ update_date, authors_parsed: [[last, first, suffix], ...]}.
   commas and "and"; authors_count is how many names that gives;
 - categories: the space-separated string as a list; titles and abstracts with their line
   breaks and runs of spaces folded;
-- line_number is the line, record_index the line's position among non-blank lines.
+- line_number is the line, record_index the line's position among non-blank lines;
+- the snapshot re-wrapped as a JSON array, one record a line (`[{…},` … `{…}]`), reads the
+  same: each line's array bracket and trailing comma are set aside, and lines holding only
+  a bracket are skipped like blank ones.
 
 This is the large-scale input (millions of lines): the text is walked line by line without
 copying it, and iter_arxiv_snapshot yields records as it goes for callers that stream.
@@ -39,8 +42,12 @@ AUTHOR_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 
 
 def is_arxiv_snapshot(text: str) -> bool:
-    """JSON lines whose first object has an id and snapshot keys (versions, authors_parsed…)."""
+    """JSON lines (or a JSON array, one record a line) whose first object has an id and
+    snapshot keys (versions, authors_parsed…)."""
     for line in _first_lines(text.removeprefix("\ufeff"), DETECT_LINES):
+        line = record_text(line)
+        if not line:
+            continue  # the array's opening bracket on a line of its own
         if not line.startswith("{"):
             return False
         try:
@@ -71,6 +78,8 @@ def iter_arxiv_lines(lines: Iterable[tuple[int, str]], scraped_on: date
     loads = json.loads
     index = 0
     for number, line in lines:
+        if line[:1] == "[" or line.rstrip()[-1:] in (",", "]"):
+            line = record_text(line)
         if not line or line.isspace():
             continue
         try:
@@ -88,6 +97,16 @@ def iter_arxiv_lines(lines: Iterable[tuple[int, str]], scraped_on: date
                 record["line_number"] = number
                 yield record
         index += 1
+
+
+def record_text(line: str) -> str:
+    """A line of a snapshot wrapped as a JSON array, without the array's punctuation."""
+    line = line.strip()
+    if line.startswith("["):
+        line = line[1:].lstrip()
+    if line.endswith("]"):
+        line = line[:-1].rstrip()
+    return line.removesuffix(",").rstrip()
 
 
 def snapshot_record(value: object, scraped_on: date) -> dict:

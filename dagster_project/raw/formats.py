@@ -22,7 +22,7 @@ from datetime import date, datetime
 from dagster_project.raw.arxiv_snapshot import is_arxiv_snapshot, parse_arxiv_snapshot
 from dagster_project.raw.html_page import looks_like_html, parse_html_page
 from dagster_project.raw.hub_json import looks_like_json, parse_hub_json
-from dagster_project.raw.listing_record import ParsedListings
+from dagster_project.raw.listing_record import NO_DATA_MARKERS, NO_PAPERS, ParsedListings
 from dagster_project.raw.text_page import Reject, is_text_page, parse_text_page
 
 
@@ -48,8 +48,8 @@ def _parse_text_page(text: str, scraped_at: datetime) -> ParsedFile:
 def _listings_parser(name: str, parse: Callable[[str, date], ParsedListings]) -> Callable:
     def parse_file(text: str, scraped_at: datetime) -> ParsedFile:
         parsed = parse(text, scraped_at.date())
-        return ParsedFile(name if parsed.format_recognised else None, parsed.records,
-                          parsed.rejects)
+        found = (parsed.source_format or name) if parsed.format_recognised else None
+        return ParsedFile(found, parsed.records, parsed.rejects)
 
     return parse_file
 
@@ -63,8 +63,10 @@ FORMATS = (
 )
 
 
-DETECTION_VERSION = 1
-PARSER_VERSIONS = {"arxiv_snapshot": 1, "hub_api_json": 1, "html_page": 1, "text_page": 1}
+# 2: arXiv snapshots wrapped as JSON arrays, Python-repr lists, no-data markers.
+DETECTION_VERSION = 2
+PARSER_VERSIONS = {"arxiv_snapshot": 1, "hub_api_json": 1, "hub_api_repr": 1, "html_page": 1,
+                   "text_page": 1}
 
 
 def parser_version(source_format: str | None) -> str:
@@ -74,6 +76,11 @@ def parser_version(source_format: str | None) -> str:
 
 
 def parse_raw_text(text: str, scraped_at: datetime) -> ParsedFile:
+    marker = text.strip().removeprefix("\ufeff")
+    if marker in NO_DATA_MARKERS:
+        return ParsedFile(None, rejects=[Reject(1, f"{NO_PAPERS}: the file holds only "
+                                                f"{marker!r}, a scraper's mark for a day "
+                                                "without papers", marker)])
     for raw_format in FORMATS:
         if raw_format.detect(text):
             return raw_format.parse(text, scraped_at)

@@ -9,9 +9,15 @@ line of each JSON line (a container object's papers share the object's first lin
 page_date stays null: a response has no page date, and the day a paper was on the Daily
 Papers list is its own field (submitted_on_daily_date).
 
+A scraper bug found in the wild saves a list of Python repr() strings instead of the objects
+(`json.dump([str(p) for p in papers])`): each string is read with ast.literal_eval (a literal
+parser, never eval), the file's format is hub_api_repr, and an item that is not a literal
+dict is rejected by its index.
+
 Valid JSON of another shape is one reject naming what it found, never a crash.
 """
 
+import ast
 import json
 import re
 from datetime import date
@@ -24,10 +30,11 @@ from dagster_project.raw.hub_paper import (
     listings_from_items,
     paper_list,
 )
-from dagster_project.raw.listing_record import ParsedListings, snippet
+from dagster_project.raw.listing_record import NO_PAPERS, ParsedListings, snippet
 from dagster_project.raw.text_page import Reject, normalize_text
 
 WHITESPACE = re.compile(r"[ \t\n\r]*")
+REPR_FORMAT = "hub_api_repr"
 UNKNOWN_SHAPE = ("valid JSON but not a Hub API daily_papers/search/paper response or arXiv "
                  "snapshot line: ")
 _DECODER = json.JSONDecoder()
@@ -53,7 +60,15 @@ def parse_hub_json(text: str, scraped_on: date) -> ParsedListings:
                 snippet(text[max(0, whole.pos - 80):whole.pos + 120]),
             ))
         entries, first_value = lines
+    if not entries:  # [] or an envelope with "data": []
+        return _not_recognised(Reject(1, f"{NO_PAPERS}: the response lists no papers",
+                                      snippet(text.strip())))
     items = [entry for entry in entries if isinstance(entry, Item)]
+    from_reprs = _python_reprs(items)
+    if from_reprs is not None:
+        parsed = listings_from_items(from_reprs, scraped_on)
+        parsed.source_format = REPR_FORMAT
+        return parsed
     if not any(is_hub_paper(item.value) for item in items):
         return _not_recognised(Reject(
             items[0].line_number if items else 1,
@@ -61,6 +76,35 @@ def parse_hub_json(text: str, scraped_on: date) -> ParsedListings:
             snippet(text.lstrip()),
         ))
     return listings_from_items(entries, scraped_on)
+
+
+def _python_reprs(items: list[Item]) -> list[Item | Reject] | None:
+    """The items as dicts when every one is a string holding a Python dict literal's repr
+    (the first must read as a Hub paper); None when the file is not of that kind."""
+    if not items or not all(isinstance(item.value, str) for item in items):
+        return None
+    first = _literal(items[0].value)
+    if not is_hub_paper(first):
+        return None
+    entries: list[Item | Reject] = []
+    for index, item in enumerate(items):
+        value = _literal(item.value)
+        if isinstance(value, dict):
+            entries.append(Item(item.line_number, value, snippet(item.value)))
+        else:
+            entries.append(Reject(item.line_number, f"item {index} is a string but not the "
+                                  "repr() of a Python dict", snippet(item.value)))
+    return entries
+
+
+def _literal(text: str) -> object:
+    """ast.literal_eval, with None for text that is no Python literal (or too deep)."""
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
 
 
 def _whole_document(text: str) -> tuple[list[Item], object]:

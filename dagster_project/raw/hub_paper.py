@@ -30,7 +30,9 @@ from dagster_project.raw.listing_record import (
 from dagster_project.raw.text_page import Reject
 
 # The lists of wrappers a page component (or a JSON document shaped like one) holds.
-PAPER_LIST_KEYS = ("dailyPapers", "searchResults")
+# Where a container object lists its wrappers: a page component's props, or a scraper's
+# {"status", "date", "count", "data": [...]} envelope.
+PAPER_LIST_KEYS = ("dailyPapers", "searchResults", "data")
 PAPER_SIGNS = ("id", "summary", "authors", "publishedAt", "upvotes")
 
 
@@ -54,7 +56,7 @@ def is_hub_paper(value: object) -> bool:
 
 
 def paper_list(value: object) -> list | None:
-    """The wrappers a container object lists under dailyPapers / searchResults, if any."""
+    """The wrappers a container object lists under one of PAPER_LIST_KEYS, if any."""
     if isinstance(value, dict):
         for key in PAPER_LIST_KEYS:
             if isinstance(value.get(key), list):

@@ -16,6 +16,11 @@ SNIPPET_CHARS = 200
 
 _EMPTY_RECORD = dict.fromkeys(RECORD_FIELDS)
 
+# What scrapers that found nothing save instead of a page: a file with no papers, not a
+# malformed one. Its one reject's reason starts with NO_PAPERS; ingest counts it apart.
+NO_DATA_MARKERS = {"1", "0", "[]", "{}", "null", "true", "false", '""'}
+NO_PAPERS = "no papers"
+
 
 @dataclass
 class ParsedListings:
@@ -23,6 +28,8 @@ class ParsedListings:
     rejects: list[Reject] = field(default_factory=list)
     # False when the content turned out not to be this format at all (a reject says why).
     format_recognised: bool = True
+    # A variant the parser recognised (e.g. hub_api_repr), recorded instead of its own name.
+    source_format: str | None = None
 
 
 def new_record(**fields: object) -> dict:

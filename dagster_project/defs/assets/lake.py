@@ -79,6 +79,7 @@ def lake_files(context: dg.AssetExecutionContext):
         metadata={
             "rejects written": report.rejects_written,
             "files rejected whole": len(report.files_rejected),
+            "files with no papers": len(report.files_without_papers),
             "files with rejects": totals.files_with_rejects,
             "dagster/row_count": totals.rejects,
             "lake": catalog_file,
