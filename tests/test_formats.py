@@ -5,6 +5,8 @@ API responses, the saved Daily Papers / search pages and the arXiv metadata snap
 parsers take text, never a file name, so a lying extension cannot sway detection.
 """
 
+import html
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from dagster_project.raw.arxiv_snapshot import iter_arxiv_snapshot
 from dagster_project.raw.formats import FORMATS, parse_raw_text
 from dagster_project.raw.listing_record import RECORD_FIELDS
 from dagster_project.raw.schema import LISTING_SCHEMA
+from dagster_project.raw.tex_names import unicode_text
 from dagster_project.raw.text_page import is_text_page, parse_text_page
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -73,8 +76,8 @@ def test_every_record_has_every_field_and_fits_the_schema():
                          "source_format": parsed.source_format, "scraped_at": SCRAPED_AT,
                          "ingested_at": SCRAPED_AT})
     table = pa.Table.from_pylist(rows, schema=LISTING_SCHEMA)
-    # … and the scrapers' variants: the arXiv array, the two Python-repr lists
-    assert table.num_rows == 3 + 2 + 1 + 3 + 2 + 2 + 4 + 4 + 3 + 3
+    # … and the scrapers' variants: the arXiv array, the two Python-repr lists, the eras
+    assert table.num_rows == 3 + 2 + 1 + 3 + 2 + 2 + 4 + 4 + 3 + 3 + 3
     assert table.column("title").null_count == 0
 
 
@@ -92,6 +95,7 @@ def test_daily_papers_json():
         "published_date": date(2025, 5, 6), "upvotes": 5, "arxiv_id": "2505.03176",
         "github_url": None, "submitted_on_daily_date": date(2025, 5, 7), "num_comments": None,
         "github_stars": None, "ai_keywords": None, "categories": None,
+        "author_affiliations": None, "authors_raw": None,
     }
     # one hidden author: counted, not named; title whitespace folded
     assert pick(routing, "record_index", "line_number", "title", "authors_count",
@@ -151,7 +155,7 @@ def test_single_paper_json():
         "github_url": "https://github.com/example-lab/tabular-bench",
         "submitted_on_daily_date": date(2024, 12, 9), "num_comments": None,
         "github_stars": 310, "ai_keywords": ["tabular foundation models", "benchmarks"],
-        "categories": None,
+        "categories": None, "author_affiliations": None, "authors_raw": None,
     }
 
 
@@ -184,6 +188,7 @@ def test_saved_daily_papers_page_reads_the_data_props_json():
         "github_url": "https://github.com/example-lab/qa-agents?tab=readme&lang=en",
         "submitted_on_daily_date": date(2025, 12, 5), "num_comments": 7, "github_stars": 512,
         "ai_keywords": ["Q&A", "hallucination"], "categories": None,
+        "author_affiliations": None, "authors_raw": None,
     }
     assert pick(routing, "record_index", "line_number", "authors_count", "author_names") == (
         1, 18, 4, ["Ana Ruiz", "Ben Okoro", "Chen Li"])
@@ -269,6 +274,7 @@ def test_arxiv_snapshot():
         "upvotes": None, "arxiv_id": "2301.04567", "github_url": None,
         "submitted_on_daily_date": None, "num_comments": None, "github_stars": None,
         "ai_keywords": None, "categories": ["cs.LG", "stat.ML"],
+        "author_affiliations": None, "authors_raw": "Ana Ruiz, Ben Okoro and Chen Li",
     }
     assert pick(old_style, "arxiv_id", "author_names", "authors_count", "published_date",
                 "categories", "line_number") == (
@@ -340,3 +346,62 @@ def test_hub_records_published_after_the_scrape_are_rejected():
 ])
 def test_normalize_arxiv_id(raw, normalized):
     assert normalize_arxiv_id(raw) == normalized
+
+
+def test_hub_api_fields_of_every_era():
+    # 2024: no submittedOnDailyAt, mediaUrl as a string, optional fields omitted; 2025:
+    # mediaUrls, keywords, a repository; 2026: new keys, and no publishedAt on the paper (the
+    # wrapper's is the listing's time, not the paper's). No final newline.
+    parsed = parse_fixture("hub_api_eras.json")
+    assert (parsed.source_format, parsed.rejects) == ("hub_api_json", [])
+    old, recent, newest = parsed.records
+    assert pick(old, "title", "abstract", "published_date", "submitted_on_daily_date",
+                "num_comments", "ai_keywords", "github_url") == (
+        "An Old-Era Paper With a Hard Wrap", "Before 2026 abstracts carry arXiv's hard line "
+        "wraps.", date(2024, 3, 1), None, 2, None, None)
+    assert pick(recent, "authors_count", "author_names", "submitted_on_daily_date",
+                "ai_keywords", "github_stars") == (
+        2, ["Bo Two"], date(2025, 5, 5), ["retrieval", "agents"], 41)
+    assert pick(newest, "arxiv_id", "published_date", "submitted_on_daily_date") == (
+        "2601.03333", None, date(2026, 1, 6))
+
+
+def test_arxiv_lines_read_alike_with_escapes_or_raw_utf8_and_no_final_newline():
+    record = {"id": "1501.00001", "title": "Gr\u00f6bner Bases", "authors": "Zo\u00eb Ng",
+              "abstract": "  Two leading spaces.\n", "categories": "math.AC",
+              "versions": [{"version": "v1", "created": "Thu, 1 Jan 2015 00:00:00 GMT"}],
+              "authors_parsed": [["Ng", "Zo\u00eb", ""]]}
+    escaped = json.dumps(record, ensure_ascii=True)
+    raw_utf8 = json.dumps(record, ensure_ascii=False)
+    assert "\\u00f6" in escaped and "ö" in raw_utf8
+    first = parse_raw_text(escaped, SCRAPED_AT).records  # no final newline
+    second = parse_raw_text(raw_utf8 + "\n", SCRAPED_AT).records
+    assert first == second
+    assert pick(first[0], "title", "abstract", "author_names") == (
+        "Gröbner Bases", "Two leading spaces.", ["Zoë Ng"])
+
+
+@pytest.mark.parametrize("tex, unicode", [
+    ("Bal\\'azs", "Balázs"), ('M\\"uller', "Müller"), ('Schr\\"odinger', "Schrödinger"),
+    ('{\\AA}ngstr\\"om', "Ångström"), ("Erd\\H{o}s", "Erdős"), ("\\v{S}ime\\v{c}ek", "Šimeček"),
+    ("Plain Name", "Plain Name"), ("$\\alpha$-Team", "$\\alpha$-Team"),
+])
+def test_tex_accents_become_unicode(tex, unicode):
+    assert unicode_text(tex) == unicode
+
+
+def test_the_html_island_of_a_real_page_with_a_533_author_card():
+    # The DailyPapers island's data-props: dailyPapers beside date, prevDate and nextDate.
+    wrapper = json.loads((FIXTURES / "daily_papers.json").read_text(encoding="utf-8"))[0]
+    wrapper["paper"]["authors"] = [{"_id": f"{n:024x}", "name": f"Author {n}", "hidden": False}
+                                   for n in range(1, 534)]
+    props = {"dailyPapers": [wrapper], "date": "2025-12-12", "prevDate": "2025-12-11",
+             "nextDate": None}
+    page = ("<!doctype html><html><head><title>Daily Papers</title></head><body>"
+            f'<div data-target="DailyPapers" data-props="{html.escape(json.dumps(props))}">'
+            "</div></body></html>")
+    parsed = parse_raw_text(page, SCRAPED_AT)
+    assert (parsed.source_format, parsed.rejects) == ("html_page", [])
+    [record] = parsed.records
+    assert record["authors_count"] == 533 and len(record["author_names"]) == 533
+    assert record["author_names"][-1] == "Author 533"

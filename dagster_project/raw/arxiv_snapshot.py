@@ -6,7 +6,9 @@ update_date, authors_parsed: [[last, first, suffix], ...]}.
 
 - published_date: the UTC date the first version was created;
 - author_names: from authors_parsed ("First Last Suffix"), else the authors string split on
-  commas and "and"; authors_count is how many names that gives;
+  commas and "and"; TeX accents decoded to Unicode (raw/tex_names.py); authors_count is how
+  many names that gives; author_affiliations: each name's fourth authors_parsed element;
+  authors_raw: the authors string exactly as the snapshot has it;
 - categories: the space-separated string as a list; titles and abstracts with their line
   breaks and runs of spaces folded;
 - line_number is the line, record_index the line's position among non-blank lines;
@@ -34,6 +36,7 @@ from dagster_project.raw.listing_record import (
     new_record,
     snippet,
 )
+from dagster_project.raw.tex_names import unicode_text
 from dagster_project.raw.text_page import Reject
 
 SNAPSHOT_KEYS = ("versions", "authors_parsed", "update_date")
@@ -119,28 +122,36 @@ def snapshot_record(value: object, scraped_on: date) -> dict:
     title = clean_text(value.get("title"), "title")
     if not title:
         raise ValueError("no title")
-    names = author_names(value)
+    names, affiliations = authors(value)
     published = first_version_date(value.get("versions"))
     check_published(published, scraped_on)
+    raw_authors = value.get("authors")
     return new_record(
         title=title,
         abstract=clean_text(value.get("abstract"), "abstract"),
         authors_count=len(names) or None,
         author_names=names or None,
+        author_affiliations=affiliations if any(affiliations) else None,
+        authors_raw=raw_authors if isinstance(raw_authors, str) else None,
         published_date=published,
         arxiv_id=arxiv_id,
         categories=_categories(value.get("categories")),
     )
 
 
-def author_names(value: dict) -> list[str]:
+def authors(value: dict) -> tuple[list[str], list[str | None]]:
+    """The names in order, TeX decoded, and each one's affiliation (None where not given):
+    from authors_parsed ([last, first, suffix, affiliation…]) when present, else the authors
+    string split on commas and "and"."""
     parsed = value.get("authors_parsed")
     if isinstance(parsed, list) and parsed:
-        return [name for entry in parsed if (name := _parsed_name(entry))]
-    authors = clean_text(value.get("authors"), "authors")
-    if not authors:
-        return []
-    return [name for name in AUTHOR_SEPARATOR.split(authors) if name]
+        pairs = [pair for entry in parsed if (pair := _parsed_author(entry))[0]]
+        return [name for name, _ in pairs], [affiliation for _, affiliation in pairs]
+    listed = clean_text(value.get("authors"), "authors")
+    if not listed:
+        return [], []
+    names = [unicode_text(name) for name in AUTHOR_SEPARATOR.split(listed) if name]
+    return names, [None] * len(names)
 
 
 def first_version_date(versions: object) -> date | None:
@@ -175,19 +186,34 @@ def _rfc2822_utc_date(created: str) -> date:
     return moment.date()
 
 
-def _parsed_name(entry: object) -> str | None:
-    """["Last", "First", "Suffix"] → "First Last Suffix" (hot: once per author of millions)."""
+def _parsed_author(entry: object) -> tuple[str | None, str | None]:
+    """["Last", "First", "Suffix", "Affiliation"?] → ("First Last Suffix", "Affiliation"),
+    TeX decoded (hot: once per author of millions)."""
     if type(entry) is list and len(entry) >= 3:
         last, first, suffix = entry[0], entry[1], entry[2]
         if type(last) is str and type(first) is str and type(suffix) is str:
-            return " ".join(f"{first} {last} {suffix}".split()) or None
+            name = " ".join(f"{first} {last} {suffix}".split())
+            return (unicode_text(name) if name else None), _affiliation(entry)
     if isinstance(entry, str):
-        return " ".join(entry.split()) or None
+        return unicode_text(" ".join(entry.split())) or None, None
     if not isinstance(entry, list):
-        return None
+        return None, None
     parts = [part if isinstance(part, str) else "" for part in entry[:3]]
     last, first, suffix = parts + [""] * (3 - len(parts))
-    return " ".join(f"{first} {last} {suffix}".split()) or None
+    name = " ".join(f"{first} {last} {suffix}".split())
+    return (unicode_text(name) if name else None), _affiliation(entry)
+
+
+def _affiliation(entry: list) -> str | None:
+    """The fourth element, when the snapshot gives one (a string, or a list of them)."""
+    if len(entry) < 4:
+        return None
+    found = entry[3]
+    if isinstance(found, list):
+        found = "; ".join(part for part in found if isinstance(part, str))
+    if not isinstance(found, str):
+        return None
+    return unicode_text(" ".join(found.split())) or None
 
 
 def _categories(value: object) -> list[str] | None:

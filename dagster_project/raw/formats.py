@@ -64,8 +64,10 @@ FORMATS = (
 
 
 # 2: arXiv snapshots wrapped as JSON arrays, Python-repr lists, no-data markers.
+# arxiv_snapshot 2: TeX names decoded, affiliations, the authors string kept.
+# hub_api_json 2: published_date never from the wrapper's publishedAt.
 DETECTION_VERSION = 2
-PARSER_VERSIONS = {"arxiv_snapshot": 1, "hub_api_json": 1, "hub_api_repr": 1, "html_page": 1,
+PARSER_VERSIONS = {"arxiv_snapshot": 2, "hub_api_json": 2, "hub_api_repr": 1, "html_page": 1,
                    "text_page": 1}
 
 

@@ -102,7 +102,8 @@ def hub_record(value: object, scraped_on: date) -> dict:
     abstract = clean_text(pick("summary"), "summary") or _unmarked(pick("highlightedSummary"),
                                                                    "highlightedSummary")
     authors_count, author_names = _authors(pick("authors"))
-    published = _utc_date(pick("publishedAt"), "publishedAt")
+    # The paper's own date only: a wrapper's publishedAt is when the listing was posted.
+    published = _utc_date(paper.get("publishedAt"), "publishedAt")
     check_published(published, scraped_on)
     return new_record(
         title=title,

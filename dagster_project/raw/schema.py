@@ -32,6 +32,10 @@ LISTING_SCHEMA = pa.schema(
         pa.field("ai_keywords", pa.list_(pa.string())),
         pa.field("categories", pa.list_(pa.string())),
         pa.field("ingested_at", UTC_TIMESTAMP, nullable=False),
+        # arXiv snapshot: each author's affiliation (parallel to author_names, nulls where
+        # none is given) and the authors string as typed, TeX and all.
+        pa.field("author_affiliations", pa.list_(pa.string())),
+        pa.field("authors_raw", pa.string()),
     ]
 )
 

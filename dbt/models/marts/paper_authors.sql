@@ -16,7 +16,9 @@ with names as (
     select
         paper_id,
         unnest(generate_series(1, len(author_names))) as position,
-        unnest(author_names) as author_name
+        unnest(author_names) as author_name,
+        {#- parallel to the names; a paper without affiliations pads with nulls -#}
+        unnest(author_affiliations) as affiliation
     from {{ ref('papers') }}
     where author_names is not null
 
@@ -25,7 +27,8 @@ with names as (
 select
     paper_id,
     cast(position as integer) as position,
-    author_name
+    author_name,
+    affiliation
 from names
 {#- Physical order only: a paper's rows side by side, so a lookup by paper_id reads little. #}
 order by paper_id, position

@@ -136,6 +136,7 @@ with_lists as (
     select
         latest.* exclude (author_names_rowid, ai_keywords_rowid, categories_rowid),
         names.author_names,
+        names.author_affiliations,
         keywords.ai_keywords,
         listed_categories.categories
     from latest
@@ -170,6 +171,10 @@ cleaned as (
     select
         * replace (
             list_filter(author_names, lambda name: name is not null) as author_names,
+            {#- kept parallel to author_names: the same positions dropped -#}
+            list_filter(
+                author_affiliations, lambda affiliation, i: author_names[i] is not null
+            ) as author_affiliations,
             list_filter(
                 ai_keywords,
                 lambda keyword, i: keyword is not null
@@ -195,6 +200,10 @@ select
     greatest(listed_authors_count, nullif(len(author_names), 0)) as authors_count,
     nullif(array_to_string(author_names, ', '), '') as authors,
     nullif(author_names, []) as author_names,
+    {#- only where some affiliation is known -#}
+    case
+        when list_count(author_affiliations) > 0 then author_affiliations
+    end as author_affiliations,
     nullif(ai_keywords, []) as ai_keywords,
     nullif(categories, []) as categories,
     published_date,

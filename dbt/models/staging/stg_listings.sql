@@ -54,6 +54,8 @@ select
         cast(nullif(len(author_names), 0) as integer)
     ) as authors_count,
     cast(author_names as varchar[]) as author_names,
+    cast(author_affiliations as varchar[]) as author_affiliations,
+    cast(authors_raw as varchar) as authors_raw,
     cast(published_date as date) as published_date,
     cast(upvotes as integer) as upvotes,
     {#- macros/arxiv_ids.sql: as the parsers write it (old-style subject class in upper case). -#}
