@@ -25,9 +25,10 @@ def main(argv: list[str] | None = None) -> int:
 
     query = commands.add_parser(
         "query", help="run read-only SQL against the published warehouse",
-        description="Run SQL against DIR/warehouse.duckdb, opened read-only. Print the result "
-        "(table, CSV or JSON), or export it with --output FILE (CSV, JSON or Parquet, "
-        "streamed by DuckDB). The warehouse's macros work here too, e.g. "
+        description="Run one SQL statement against DIR/warehouse.duckdb, opened read-only "
+        "with no access to other files. Print the result (table, CSV or JSON), or export it "
+        "with --output FILE (CSV, JSON, Parquet or a .txt table, streamed, values whole). "
+        "The warehouse's macros work here too, e.g. "
         "\"select * from search_papers('world models') limit 5\".",
     )
     query.add_argument("sql", help='e.g. "select * from daily_counts order by day desc limit 7"')
@@ -35,7 +36,11 @@ def main(argv: list[str] | None = None) -> int:
                        help="output format (default: from the --output suffix, else table; "
                        "parquet needs --output)")
     query.add_argument("--output", metavar="FILE", type=Path, default=None,
-                       help="write the result to FILE instead of printing it")
+                       help="write the result to FILE (.csv, .json, .parquet, or .txt for "
+                       "the table) instead of printing it; values are never cut")
+    query.add_argument("--allow-files", action="store_true",
+                       help="let the SQL use DuckDB's file functions (read_csv, COPY … TO, "
+                       "ATTACH); by default `query` reads only the warehouse")
     _add_data_dir(query)
 
     search = commands.add_parser(
@@ -73,12 +78,16 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_build(args.data_dir)
     if args.command == "query":
-        from dagster_project.serve.query_command import output_format, run_query
+        from dagster_project.serve.query_command import QueryRefused, output_format, run_query
 
-        chosen = output_format(args.format, args.output)
+        try:
+            chosen = output_format(args.format, args.output)
+        except QueryRefused as refused:
+            query.error(str(refused))
         if chosen == "parquet" and args.output is None:
             query.error("--format parquet needs --output FILE (Parquet is not for terminals)")
-        return run_query(args.sql, chosen, data_paths(args.data_dir).warehouse, args.output)
+        return run_query(args.sql, chosen, data_paths(args.data_dir).warehouse, args.output,
+                         args.allow_files)
     if args.command == "search":
         from dagster_project.serve.search_command import run_search
 
@@ -105,11 +114,18 @@ def _add_data_dir(command: argparse.ArgumentParser) -> None:
                          "(default: $PAPERS_WAREHOUSE_DATA_DIR or ./data)")
 
 
+# Beyond this a limit means "all": DuckDB's LIMIT is a 64-bit integer.
+MAX_LIMIT = 2**62
+
+
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
+    return min(value, MAX_LIMIT)
 
 
 def _iso_date(text: str) -> date:

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from dagster_project.cli import main
-from dagster_project.serve.query_command import output_format
+from dagster_project.serve.query_command import QueryRefused, output_format
 
 pytestmark = pytest.mark.usefixtures("dagster_home")
 
@@ -73,7 +73,7 @@ def test_printed_formats(built, capsys):
         row[0] for row in expected_rows(built, SQL + " limit 3")]
 
     assert run(built, "select count(*) as papers from papers") == 0
-    assert capsys.readouterr().out.split() == ["papers", "------", "46", "(1", "rows)"]
+    assert capsys.readouterr().out.split() == ["papers", "------", "46", "(1", "row)"]
 
 
 def test_the_warehouse_macros_work_in_query(built, capsys):
@@ -115,7 +115,73 @@ def test_unwritable_output(built, tmp_path, capsys):
 
 def test_output_format_choice():
     assert output_format(None, None) == "table"
+    assert output_format("csv", None) == "csv"
     assert output_format(None, Path("out.PARQUET")) == "parquet"
     assert output_format(None, Path("out.json")) == "json"
-    assert output_format(None, Path("out.dat")) == "table"
-    assert output_format("csv", Path("out.json")) == "csv"
+    assert output_format(None, Path("out.txt")) == "table"
+    assert output_format("json", Path("out.json")) == "json"
+    with pytest.raises(QueryRefused, match=r"\.csv \(csv\), \.json \(json\)"):
+        output_format(None, Path("months.xlsx"))
+    with pytest.raises(QueryRefused, match="contradicts x.parquet"):
+        output_format("csv", Path("x.parquet"))
+
+
+def test_an_unknown_or_contradicting_suffix_is_an_error_and_writes_nothing(built, tmp_path,
+                                                                            capsys):
+    for args in (["--output", str(tmp_path / "months.xlsx")],
+                 ["--format", "csv", "--output", str(tmp_path / "x.parquet")]):
+        with pytest.raises(SystemExit) as exit_info:
+            run(built, "select 1", *args)
+        assert exit_info.value.code == 2
+        assert "error:" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_export_never_cuts_a_value(built, tmp_path):
+    sql = "select paper_id, abstract from papers where length(abstract) > 200 order by 1"
+    whole = expected_rows(built, sql)
+    assert whole
+    target = tmp_path / "abstracts.txt"
+    assert run(built, sql, "--output", str(target)) == 0
+    text = target.read_text(encoding="utf-8")
+    assert all(abstract in text for _, abstract in whole)
+    assert "…" not in text
+
+
+def test_sql_cannot_touch_files_or_other_databases(built, tmp_path, capsys):
+    warehouse = built / "warehouse.duckdb"
+    before = warehouse.read_bytes()
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    for sql in (f"copy (select 'x') to '{warehouse}' (format csv)",
+                f"copy (select 'x') to '{tmp_path / 'out.csv'}'",
+                f"select content from read_text('{tmp_path / 'secret.txt'}')",
+                f"attach '{tmp_path / 'other.duckdb'}' as other",
+                "install httpfs",
+                "set enable_external_access = true"):
+        assert run(built, sql) == 2, sql
+        err = capsys.readouterr().err
+        assert err.startswith("error:") and "Traceback" not in err
+    assert warehouse.read_bytes() == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["secret.txt"]
+
+
+def test_allow_files_is_the_deliberate_way_to_read_files(built, tmp_path, capsys):
+    (tmp_path / "ids.csv").write_text("paper_id\n2505.03176\n", encoding="utf-8")
+    assert run(built, f"select count(*) as n from read_csv('{tmp_path / 'ids.csv'}')",
+               "--allow-files", "--format", "csv") == 0
+    assert capsys.readouterr().out.split() == ["n", "1"]
+
+
+def test_one_statement_per_call(built, capsys):
+    assert run(built, "select 1; select count(*) from papers") == 2
+    assert "2 statements given" in capsys.readouterr().err
+    assert run(built, "  ") == 2
+    assert "the query is empty" in capsys.readouterr().err
+
+
+def test_the_output_cannot_be_the_warehouse(built, capsys):
+    before = (built / "warehouse.duckdb").read_bytes()
+    with pytest.raises(SystemExit):  # .duckdb names no export format
+        run(built, "select 1", "--output", str(built / "warehouse.duckdb"))
+    assert (built / "warehouse.duckdb").read_bytes() == before
+    capsys.readouterr()

@@ -140,6 +140,22 @@ def test_search_command_outputs(built, capsys):
     assert "no papers match" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("terms", [
+    "'); drop table papers; --", "world' or '1'='1", '"quoted" \\ back\\slash', "Müller ∑ 世界",
+    "x" * 120_000,
+])
+def test_search_terms_are_data_never_sql(built, capsys, terms):
+    before = (built / "warehouse.duckdb").read_bytes()
+    assert main(["search", terms, "--data-dir", str(built)]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    assert (built / "warehouse.duckdb").read_bytes() == before
+
+
+def test_a_huge_limit_is_fine(built, capsys):
+    assert main(["search", "world model", "--limit", str(10**30), "--data-dir", str(built)]) == 0
+    assert "papers, best first" in capsys.readouterr().out
+
+
 def test_search_command_errors(tmp_path, capsys):
     assert main(["search", "cats", "--data-dir", str(tmp_path)]) == 1
     assert "no warehouse at" in capsys.readouterr().err

@@ -3,11 +3,12 @@
 import sys
 import time
 
-from dagster_project.defs.instance import ensure_dagster_home
+from dagster_project.defs.instance import cli_instance, ensure_dagster_home
 from dagster_project.settings import use_data_dir
 
 UP_TO_DATE = ("up to date: nothing in {raw}, the lake or the code changed since the last "
               "publish of {warehouse}; nothing to check, nothing published (no Dagster run)")
+INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
@@ -33,15 +34,40 @@ def run_build(data_dir: str | None) -> int:
         print("preparing the dbt manifest (dbt parse)…", file=sys.stderr)
         prepare_manifest()
 
-    import dagster as dg
+    from dagster._core.utils import make_new_run_id
 
     from dagster_project.defs.build_summary import summarize
     from dagster_project.defs.definitions import BUILD_JOB_NAME, defs
 
     started = time.monotonic()
     job = defs.resolve_job_def(BUILD_JOB_NAME)
-    result = job.execute_in_process(
-        instance=dg.DagsterInstance.get(), run_config=QUIET_LOGS, raise_on_error=False
-    )
+    instance = cli_instance()
+    run_id = make_new_run_id()
+    try:
+        result = job.execute_in_process(instance=instance, run_config=QUIET_LOGS,
+                                        raise_on_error=False, run_id=run_id)
+    except KeyboardInterrupt:  # a second Ctrl-C, while Dagster was already stopping
+        result = None
+    if result is None or was_interrupted(result):
+        return _interrupted(instance, run_id, paths)
     print(summarize(result, paths, time.monotonic() - started))
     return 0 if result.success else 1
+
+
+def was_interrupted(result) -> bool:
+    """Ctrl-C (SIGINT) or SIGTERM stopped a step: Dagster reports that as a failure."""
+    return any(event.is_step_failure
+               and event.step_failure_data.error.cls_name == "DagsterExecutionInterruptedError"
+               for event in result.all_events)
+
+
+def _interrupted(instance, run_id: str, paths) -> int:
+    """Mark the run canceled (the user stopped it; nothing failed) and say what is left."""
+    run = instance.get_run_by_id(run_id)
+    if run is not None and (not run.is_finished or run.is_failure):
+        instance.report_run_canceled(run, message="stopped by the user (Ctrl-C)")
+    state = "is unchanged" if paths.warehouse.exists() else "was not created"
+    print(f"\ninterrupted: build stopped (Dagster run {run_id} canceled); "
+          f"{paths.warehouse} {state}. Build again to finish: the lake keeps what it "
+          "committed.", file=sys.stderr)
+    return INTERRUPTED

@@ -11,6 +11,7 @@ from dagster_project.defs.assets.quality_checks import QUALITY_CHECKS
 from dagster_project.defs.assets.transform import dbt_models
 from dagster_project.defs.assets.warehouse import warehouse
 from dagster_project.defs.automation import daily_build, raw_files_sensor
+from dagster_project.defs.build_console import build_console
 from dagster_project.defs.build_lock import build_lock
 from dagster_project.defs.jobs import BUILD_JOB_NAME, build_warehouse
 from dagster_project.warehouse.dbt_project import dbt_resource
@@ -24,6 +25,7 @@ defs = dg.Definitions(
     sensors=[raw_files_sensor],
     schedules=[daily_build],
     resources={"dbt": dbt_resource(), "build_lock": build_lock},
+    loggers={"console": build_console},
     # Runs launched from the UI ("Materialize all") use this too: startup dominates our
     # small steps, and the steps share the build file.
     executor=dg.in_process_executor,

@@ -1,13 +1,21 @@
 """`papers-warehouse query`: read-only SQL with friendly errors, printed or exported.
 
-To the terminal: a table, CSV or JSON, streamed in batches. To a file (--output): DuckDB's
-own COPY ... TO writes CSV, JSON (one array) or Parquet, streaming, so results larger than
-memory export fine.
+Read-only means what it says: the warehouse opens read-only, with DuckDB's access to files,
+extensions and other databases switched off and the configuration locked, so no statement
+can write a file (`COPY … TO`, over the warehouse or anywhere), read one (`read_text`), attach
+another database or install anything; one statement per call. `--allow-files` is the
+deliberate way back to DuckDB's file functions.
+
+To the terminal: a table, CSV or JSON, streamed in batches. To a file (--output): the CLI
+itself writes it, streaming the result through DuckDB's own CSV, JSON (one array) or Parquet
+writer on a connection of its own, into a temporary file renamed into place; a table export
+(.txt) keeps every value whole.
 """
 
 import contextlib
 import csv
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -24,32 +32,55 @@ COPY_OPTIONS = {
     "parquet": "FORMAT parquet",
 }
 BATCH_ROWS = 10_000
+TERMINAL_CELL_CHARS = 60
+
+
+class QueryRefused(ValueError):
+    """A request the CLI will not run; the message says why and what to do instead."""
 
 
 def output_format(requested: str | None, output: Path | None) -> str:
-    """The format asked for, else the one the output file's suffix names, else a table."""
-    if requested:
-        return requested
-    if output is not None:
-        return FILE_FORMATS.get(output.suffix.lower(), "table")
-    return "table"
+    """The format asked for, else the one the output file's suffix names, else a table.
+    An output suffix that names no format, or another format than the one asked for, is an
+    error: a file's name should say what it holds."""
+    if output is None:
+        return requested or "table"
+    suffix = output.suffix.lower()
+    implied = FILE_FORMATS.get(suffix)
+    if implied is None:
+        known = ", ".join(f"{s} ({f})" for s, f in FILE_FORMATS.items())
+        raise QueryRefused(f"cannot tell the format of {output.name}: name the file with one "
+                           f"of {known}")
+    if requested and requested != implied:
+        raise QueryRefused(f"--format {requested} contradicts {output.name} (a {suffix} file "
+                           f"holds {implied}): name the file {output.stem}"
+                           f"{_suffix_of(requested)}, or drop --format")
+    return implied
 
 
-def run_query(sql: str, output_format: str, warehouse: Path, output: Path | None = None) -> int:
-    connection = open_warehouse(warehouse)
+def _suffix_of(format_name: str) -> str:
+    return next(s for s, f in FILE_FORMATS.items() if f == format_name)
+
+
+def run_query(sql: str, output_format: str, warehouse: Path, output: Path | None = None,
+              allow_files: bool = False) -> int:
+    try:
+        statement = single_statement(sql)
+        if output is not None and output.resolve() == warehouse.resolve():
+            raise QueryRefused(f"--output {output} is the warehouse itself")
+    except QueryRefused as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 2
+    connection = open_warehouse(warehouse, allow_files)
     if connection is None:
         return 1
     try:
-        relation = connection.sql(sql)
+        relation = connection.sql(statement)
         if relation is None:  # a statement without a result
             return 0
-        if output is not None and output_format != "table":
-            rows = export(connection, relation, output_format, output)
-            print(f"wrote {rows} rows to {output}", file=sys.stderr)
-        elif output is not None:
-            with open(output, "w", encoding="utf-8") as out:
-                write_relation(relation, output_format, out)
-            print(f"wrote {output}", file=sys.stderr)
+        if output is not None:
+            rows = export(relation, output_format, output)
+            print(f"wrote {rows} row{'s' * (rows != 1)} to {output}", file=sys.stderr)
         else:
             write_relation(relation, output_format, sys.stdout)
     except duckdb.Error as problem:
@@ -63,15 +94,39 @@ def run_query(sql: str, output_format: str, warehouse: Path, output: Path | None
     return 0
 
 
-def open_warehouse(warehouse: Path) -> duckdb.DuckDBPyConnection | None:
-    """The published warehouse, read-only, with fts loaded for search_papers; None if absent."""
+def single_statement(sql: str) -> str:
+    """The one statement in sql; more than one, or none, is refused."""
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error:
+        return sql  # let DuckDB say what is wrong with it when it runs
+    if not statements:
+        raise QueryRefused("the query is empty: give one SQL statement")
+    if len(statements) > 1:
+        raise QueryRefused(f"{len(statements)} statements given: `query` runs one statement "
+                           "per call (only its result could be shown)")
+    return sql
+
+
+def open_warehouse(warehouse: Path, allow_files: bool = False
+                   ) -> duckdb.DuckDBPyConnection | None:
+    """The published warehouse, read-only, fts loaded for search_papers, and (unless
+    allow_files) no access to files or other databases; None, having said why, if it
+    cannot be opened."""
     if not warehouse.exists():
         print(f"error: no warehouse at {warehouse}; run `papers-warehouse build` first",
               file=sys.stderr)
         return None
-    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        connection = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as problem:
+        print(f"error: cannot open {warehouse}: {_first_line(problem)}", file=sys.stderr)
+        return None
     with contextlib.suppress(duckdb.Error):  # only search needs it; DuckDB says so if so
         duckdb_extensions.load(connection, "fts")
+    if not allow_files:
+        connection.execute("set enable_external_access = false")
+        connection.execute("set lock_configuration = true")
     return connection
 
 
@@ -82,25 +137,44 @@ def query_error(problem: duckdb.Error, warehouse: Path) -> str:
                 "Its tables are rebuilt by `papers-warehouse build`; to keep a result, "
                 "export it with --output FILE.\n"
                 f"(DuckDB: {message})")
+    if isinstance(problem, duckdb.PermissionException) or "disabled by configuration" in message:
+        return ("error: `query` does not read or write files, attach databases or install "
+                "extensions: export a result with --output FILE, or pass --allow-files to "
+                f"use DuckDB's file functions.\n(DuckDB: {_first_line(problem)})")
     return f"error: the query failed: {message}"
 
 
-def export(connection: duckdb.DuckDBPyConnection, relation: duckdb.DuckDBPyRelation,
-           output_format: str, output: Path) -> int:
-    """COPY the result to a file; returns the number of rows written."""
-    # A registered relation works for any statement with a result (SHOW, DESCRIBE, PRAGMA),
-    # where COPY (<sql>) TO accepts only queries.
-    connection.register("query_result", relation)
-    return connection.execute(
-        f"COPY (FROM query_result) TO {duckdb_extensions.sql_string(str(output))} "
-        f"({COPY_OPTIONS[output_format]})"
-    ).fetchone()[0]
+def _first_line(problem: Exception) -> str:
+    return str(problem).strip().splitlines()[0]
+
+
+def export(relation: duckdb.DuckDBPyRelation, output_format: str, output: Path) -> int:
+    """Write the result to output, streaming, and return the number of rows written. A
+    connection of the CLI's own (not the user's, which cannot touch files) writes it."""
+    staged = output.with_name(f".{output.name}.writing")
+    try:
+        if output_format == "table":
+            with open(staged, "w", encoding="utf-8") as out:
+                rows = write_table(relation.columns, relation.fetchall(), out, None)
+        else:
+            writer = duckdb.connect()
+            try:
+                result = relation.to_arrow_reader(BATCH_ROWS)  # noqa: F841 (scanned by name)
+                rows = writer.execute(
+                    f"COPY (FROM result) TO {duckdb_extensions.sql_string(str(staged))} "
+                    f"({COPY_OPTIONS[output_format]})").fetchone()[0]
+            finally:
+                writer.close()
+        os.replace(staged, output)
+    finally:
+        staged.unlink(missing_ok=True)
+    return rows
 
 
 def write_relation(relation: duckdb.DuckDBPyRelation, output_format: str, out: TextIO) -> None:
     columns = relation.columns
     if output_format == "table":
-        write_rows(columns, relation.fetchall(), output_format, out)
+        write_table(columns, relation.fetchall(), out, TERMINAL_CELL_CHARS)
         return
     batches = iter(lambda: relation.fetchmany(BATCH_ROWS), [])
     if output_format == "csv":
@@ -131,17 +205,27 @@ def write_rows(columns: list[str], rows: list[tuple], output_format: str, out) -
                   indent=1)
         out.write("\n")
     else:
-        out.write(format_table(columns, rows) + "\n")
+        write_table(columns, rows, out, TERMINAL_CELL_CHARS)
 
 
-def format_table(columns: list[str], rows: list[tuple], max_width: int = 60) -> str:
+def write_table(columns: list[str], rows: list[tuple], out: TextIO,
+                max_width: int | None) -> int:
+    out.write(format_table(columns, rows, max_width) + "\n")
+    return len(rows)
+
+
+def format_table(columns: list[str], rows: list[tuple],
+                 max_width: int | None = TERMINAL_CELL_CHARS) -> str:
+    """Aligned columns; on a terminal each cell is cut at max_width, in a file (None) never."""
     def cell(value) -> str:
         text = "" if value is None else str(value)
-        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+        if max_width is None or len(text) <= max_width:
+            return text
+        return text[: max_width - 1] + "…"
 
     cells = [[cell(v) for v in row] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
     line = "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))
     rule = "  ".join("-" * w for w in widths)
     body = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
-    return "\n".join([line, rule, *body, f"({len(rows)} rows)"])
+    return "\n".join([line, rule, *body, f"({len(rows)} row{'s' * (len(rows) != 1)})"])

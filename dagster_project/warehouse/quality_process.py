@@ -10,6 +10,7 @@ rows itself), never the rows. One worker: validations run one at a time, as the 
 import atexit
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -48,6 +49,7 @@ def stop() -> None:
 def _warm_up(parent: int) -> None:
     """Watch the parent, import GX and run one tiny validation (its outcome does not
     matter): the first one pays for GX's lazy set-up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     import pyarrow as pa
 
