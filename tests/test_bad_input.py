@@ -1,5 +1,6 @@
 """Bad raw files become rejects named by file and line; the good files still load."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -35,6 +36,16 @@ def built(tmp_path_factory, sample_dir) -> Path:
     ), encoding="utf-8")
     (raw / "bad-sidecar.txt").write_text(page("Sidecar card", "Abstract."), encoding="utf-8")
     (raw / "bad-sidecar.txt.meta.json").write_text("{not json", encoding="utf-8")
+    # Each of these once stopped all ingestion, or was read when it should not have been.
+    (raw / "2025-12-02_deep.json").write_text("[" * 1000 + "]" * 1000, encoding="utf-8")
+    (raw / "2025-12-02_future.txt").write_text(page("Future card", "Abstract."),
+                                               encoding="utf-8")
+    (raw / "2025-12-02_future.txt.meta.json").write_text(
+        '{"scraped_at": "2099-01-01T00:00:00Z"}', encoding="utf-8")
+    (raw / "2025-12-02_passwd.txt").symlink_to("/etc/passwd")
+    (raw / "2025-12-02_dangling.txt").symlink_to(raw / "nowhere.txt")
+    (raw / os.fsdecode(b"2025-12-02_caf\xe9.txt")).write_text(page("Latin name", "A."),
+                                                              encoding="utf-8")
     assert build(data_dir) == 0
     return data_dir
 
@@ -50,6 +61,19 @@ def test_good_files_still_load(built):
     assert scalar(built, "select count(*) from papers") == 47
     # the truncated copy's 23 complete cards are sightings of sample papers
     assert scalar(built, "select count(*) from paper_sightings") == 46 + 23 + 1
+
+
+def test_files_that_once_stopped_ingestion_are_rejects(built):
+    assert "nested too deeply" in rejects_of(built, "2025-12-02_deep.json")[0][1]
+    assert "scrape time in the future" in rejects_of(built, "2025-12-02_future.txt")[0][1]
+    [(_, reason)] = rejects_of(built, "2025-12-02_passwd.txt")
+    assert "symbolic link to /etc/passwd" in reason and "not followed" in reason
+    assert "does not exist" in rejects_of(built, "2025-12-02_dangling.txt")[0][1]
+    assert "not valid UTF-8" in rejects_of(built, "2025-12-02_caf\ufffd.txt")[0][1]
+    # nothing of /etc/passwd is published, and no card of these files is a paper
+    assert query(built, "select count(*) from rejects where snippet like '%root:%'") == [(0,)]
+    titles = {row[0] for row in query(built, "select title from papers")}
+    assert not titles & {"Future card", "Latin name"}
 
 
 def test_each_bad_file_is_a_named_reject(built):

@@ -36,7 +36,13 @@ from dagster_project.lake.tables import (
 )
 from dagster_project.raw.arxiv_snapshot import is_arxiv_snapshot, iter_arxiv_lines
 from dagster_project.raw.decoding import Undecodable, decode
-from dagster_project.raw.files import SidecarError, list_raw_files, scrape_time, sidecar_for
+from dagster_project.raw.files import (
+    ScrapeTimeError,
+    SidecarError,
+    list_raw_files,
+    scrape_time,
+    sidecar_for,
+)
 from dagster_project.raw.formats import ParsedFile, parse_raw_text, parser_version
 from dagster_project.raw.listing_record import NO_PAPERS
 from dagster_project.raw.schema import LISTING_SCHEMA, REJECT_SCHEMA
@@ -79,6 +85,7 @@ class FileTask:
     signature: tuple
     ingested_at: datetime
     old: RawFileEntry | None
+    refused: str | None = None  # why it is not read at all (a link out of raw/, a bad name)
 
 
 @dataclass
@@ -143,11 +150,35 @@ def _tasks(files: list[Path], raw_dir: Path, known: dict[str, RawFileEntry],
            ingested_at: datetime) -> list[FileTask]:
     tasks = []
     for path in files:
-        key = path.relative_to(raw_dir).as_posix()
-        signature, old = _stat_signature(path), known.get(key)
+        key, refused = _key_and_refusal(path, raw_dir)
+        try:
+            signature = _stat_signature(path) if refused is None else _link_signature(path)
+        except FileNotFoundError:
+            continue  # gone since it was listed: the lake keeps what it had of it
+        old = known.get(key)
         if old is None or not is_current(old, signature):
-            tasks.append(FileTask(path, key, signature, ingested_at, old))
+            tasks.append(FileTask(path, key, signature, ingested_at, old, refused))
     return tasks
+
+
+def _key_and_refusal(path: Path, raw_dir: Path) -> tuple[str, str | None]:
+    """The file's name relative to raw/ (as stored in the lake), and a reason not to read it:
+    a symbolic link that leads out of raw/ (or nowhere), or a name that is not UTF-8."""
+    key = path.relative_to(raw_dir).as_posix()
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = key.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return shown, ("the file name is not valid UTF-8, so it cannot be stored or shown: "
+                       "rename the file (e.g. with convmv) and build again")
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.exists():
+            return key, f"a symbolic link to {target}, which does not exist"
+        if not target.is_relative_to(raw_dir.resolve()):
+            return key, (f"a symbolic link to {target}, outside {raw_dir}: not followed "
+                         "(copy the file into raw/ to load it)")
+    return key, None
 
 
 def _add(build: LakeBuild, result: FileResult, report: IngestReport) -> None:
@@ -206,31 +237,45 @@ def _bounded_map(pool: Executor, function: Callable, items: Iterable,
 
 
 def read_raw_file(task: FileTask) -> FileResult:
-    """Read one raw file whole: its entry, its listings and rejects as Arrow tables."""
+    """Read one raw file whole: its entry, its listings and rejects as Arrow tables. Its
+    bytes are read once, so the hash is of exactly what was parsed (a file being written
+    meanwhile is read whole, as it was, or seen as changed by the next build)."""
+    if task.refused:
+        return _whole_file_rejected(task, task.refused)
     try:
-        sha256 = file_sha256(task.path)
-        scraped_at = scrape_time(task.path)
+        content = task.path.read_bytes()
     except OSError as problem:
         return _whole_file_rejected(task, f"unreadable: {problem.strerror}; "
                                     "check its permissions")
+    sha256 = hashlib.sha256(content).hexdigest()
+    try:
+        scraped_at = scrape_time(task.path)
     except SidecarError as problem:
-        return _whole_file_rejected(task, f"bad sidecar: {problem}",
-                                    sha256=file_sha256(task.path))
+        return _whole_file_rejected(task, f"bad sidecar: {problem}", sha256=sha256)
+    except ScrapeTimeError as problem:
+        return _whole_file_rejected(task, str(problem), sha256=sha256)
+    except OSError as problem:
+        return _whole_file_rejected(task, f"unreadable: {problem.strerror}", sha256=sha256)
     if _same_as_in_lake(task.old, sha256, scraped_at):
         return FileResult(_with_signature(task.old, task.signature), [], _no_rejects(), [],
                           False)
     try:
-        parsed = _parse_file(task.path, scraped_at)
-    except OSError as problem:
-        return _whole_file_rejected(task, f"unreadable: {problem.strerror}", sha256=sha256)
+        parsed = _parse_content(content, scraped_at)
+    except RecursionError:
+        return _whole_file_rejected(task, "nested too deeply to read (JSON or markup nested "
+                                    "hundreds of levels): not a page", sha256=sha256)
+    except Exception as problem:  # noqa: BLE001 - one file's surprise never stops the rest
+        return _whole_file_rejected(task, f"could not be parsed ({type(problem).__name__}: "
+                                    f"{problem}); this is a bug, please report it",
+                                    sha256=sha256)
     return _result(task, sha256, scraped_at, parsed.source_format,
                    list(_listing_batches(parsed.records, task, sha256, parsed.source_format,
                                          scraped_at)),
                    parsed.rejects)
 
 
-def _parse_file(path: Path, scraped_at: datetime) -> ParsedFile:
-    decoded = decode(path.read_bytes())
+def _parse_content(content: bytes, scraped_at: datetime) -> ParsedFile:
+    decoded = decode(content)
     if isinstance(decoded, Undecodable):
         return ParsedFile(None, rejects=[Reject(decoded.line_number, decoded.reason,
                                                 decoded.snippet)])
@@ -295,7 +340,13 @@ def _read_large_snapshot(task: FileTask, pool: Executor | None,
     line_number and record_index are what a single pass over the file gives. Its listings
     are a generator, consumed by the commit batch by batch; the entry and the rejects are
     complete once it is exhausted."""
-    sha256, scraped_at = file_sha256(task.path), scrape_time(task.path)
+    try:
+        sha256, scraped_at = file_sha256(task.path), scrape_time(task.path)
+    except FileNotFoundError:
+        return _whole_file_rejected(task, "vanished while the build read it; its earlier "
+                                    "rows, if any, are kept")
+    except ScrapeTimeError as problem:
+        return _whole_file_rejected(task, str(problem))
     if _same_as_in_lake(task.old, sha256, scraped_at):
         return FileResult(_with_signature(task.old, task.signature), [], _no_rejects(), [],
                           False)
@@ -405,6 +456,12 @@ def file_sha256(path: Path) -> str:
         while chunk := handle.read(HASH_CHUNK_BYTES):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _link_signature(path: Path) -> tuple:
+    """For a file that is not read: the link's (or the badly named file's) own stat."""
+    stat = path.lstat()
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, None)
 
 
 def _stat_signature(path: Path) -> tuple:
