@@ -4,6 +4,8 @@ that changed what the warehouse is made from (or the published file itself) buil
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -78,3 +80,45 @@ def test_a_write_into_the_published_file_is_undone_by_the_next_build(tmp_path, c
     assert query(data_dir, "select count(*) from papers")[0][0] == papers
     assert query(data_dir, "select count(*) from duckdb_tables() where table_name = 'mine'"
                  ) == [(0,)]
+
+
+WRITER_WHO_DIES = """
+import os, sys, duckdb
+connection = duckdb.connect(sys.argv[1])
+connection.execute("set checkpoint_threshold = '1GB'")  # keep the writes in the WAL
+connection.execute("create table mine as select 42 as answer")
+connection.execute("delete from papers where paper_id in (select paper_id from papers limit 5)")
+os._exit(0)  # dies before any checkpoint: warehouse.duckdb.wal stays behind
+"""
+
+
+def test_a_stale_write_ahead_log_never_applies_to_the_new_build(tmp_path):
+    data_dir = tmp_path / "data"
+    shutil.copytree(SAMPLE, data_dir / "raw")
+    paths = data_paths(data_dir)
+    assert build(data_dir) == 0
+    papers = query(data_dir, "select count(*) from papers")[0][0]
+
+    subprocess.run([sys.executable, "-c", WRITER_WHO_DIES, str(paths.warehouse)], check=True)
+    wal = paths.warehouse.with_name("warehouse.duckdb.wal")
+    assert wal.exists()
+    assert not is_up_to_date(paths)
+
+    assert build(data_dir) == 0  # republished: the WAL was set aside, not replayed
+    assert not wal.exists()
+    assert list(paths.root.glob("warehouse.duckdb.wal.stale-*"))
+    assert query(data_dir, "select count(*) from papers")[0][0] == papers
+    assert query(data_dir, "select count(*) from duckdb_tables() where table_name = 'mine'"
+                 ) == [(0,)]
+
+
+def test_a_damaged_state_file_is_redone_not_fatal(tmp_path):
+    data_dir = tmp_path / "data"
+    shutil.copytree(SAMPLE, data_dir / "raw")
+    paths = data_paths(data_dir)
+    assert build(data_dir) == 0
+    for name in ("published.json", "raw_validated.json", "up_to_date.json"):
+        (paths.build_dir / name).write_text('{"fingerprint": "abc', encoding="utf-8")
+    assert build(data_dir) == 0  # publishes again rather than stopping on the bad file
+    assert query(data_dir, "select count(*) from papers") == [(46,)]
+    assert is_up_to_date(paths)

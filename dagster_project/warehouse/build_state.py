@@ -8,12 +8,16 @@ tells dbt when its incremental tables in the build file must be rebuilt from scr
 
 import hashlib
 import json
+import logging
+import os
 from pathlib import Path
 
 from dagster_project.lake import catalog
 from dagster_project.lake.tables import lake_identity
 from dagster_project.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, PROJECT_ROOT, DataPaths
 from dagster_project.warehouse.up_to_date import file_stat
+
+log = logging.getLogger(__name__)
 
 LOGIC_DIRS = (DBT_PROJECT_DIR / "models", DBT_PROJECT_DIR / "macros",
               DBT_PROJECT_DIR / "tests", EXPECTATIONS_DIR)
@@ -68,7 +72,7 @@ def needs_full_refresh(paths: DataPaths) -> bool:
 
 
 def record_dbt_logic(paths: DataPaths) -> None:
-    _logic_record_path(paths).write_text(_dbt_state(paths), encoding="utf-8")
+    write_atomically(_logic_record_path(paths), _dbt_state(paths))
 
 
 def _dbt_state(paths: DataPaths) -> str:
@@ -77,33 +81,57 @@ def _dbt_state(paths: DataPaths) -> str:
 
 def raw_validated_through(paths: DataPaths, lake: str) -> int:
     """The last lake build whose listings passed the raw suite (0: none yet)."""
-    record = paths.build_dir / "raw_validated.json"
-    if not record.exists():
-        return 0
-    state = json.loads(record.read_text(encoding="utf-8"))
-    return state["through"] if state["lake"] == lake else 0
+    state = read_json(paths.build_dir / "raw_validated.json")
+    if state is None or state.get("lake") != lake or not isinstance(state.get("through"), int):
+        return 0  # validate every listing again: safe, only slower
+    return state["through"]
 
 
 def record_raw_validated(paths: DataPaths, lake: str, through: int) -> None:
     paths.build_dir.mkdir(parents=True, exist_ok=True)
-    (paths.build_dir / "raw_validated.json").write_text(
-        json.dumps({"lake": lake, "through": through}), encoding="utf-8")
+    write_atomically(paths.build_dir / "raw_validated.json",
+                     json.dumps({"lake": lake, "through": through}))
 
 
 def is_published(paths: DataPaths, current: str) -> bool:
-    """The published file is the one the last publish wrote (nobody wrote into it or
-    replaced it since) and was made from the current lake and logic."""
+    """The published file is the one the last publish wrote (nobody wrote into it, left a
+    write-ahead log beside it or replaced it since) and was made from the current lake and
+    logic."""
     record = _record_path(paths)
     if not (paths.warehouse.exists() and record.exists()):
         return False
-    published = json.loads(record.read_text(encoding="utf-8"))
-    return (published["fingerprint"] == current
-            and published.get("warehouse") == file_stat(paths.warehouse))
+    published = read_json(record)
+    wal = paths.warehouse.with_name(paths.warehouse.name + ".wal")
+    return (published is not None and published.get("fingerprint") == current
+            and published.get("warehouse") == file_stat(paths.warehouse)
+            and not wal.exists())  # someone's writes, not checkpointed: publish again
 
 
 def record_published(paths: DataPaths, current: str) -> None:
-    _record_path(paths).write_text(json.dumps(
-        {"fingerprint": current, "warehouse": file_stat(paths.warehouse)}), encoding="utf-8")
+    write_atomically(_record_path(paths), json.dumps(
+        {"fingerprint": current, "warehouse": file_stat(paths.warehouse)}))
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write a state file whole or not at all (a killed build never leaves half of one)."""
+    staged = path.with_name(path.name + ".tmp")
+    staged.write_text(text, encoding="utf-8")
+    os.replace(staged, path)
+
+
+def read_json(path: Path) -> dict | None:
+    """A state file of the build dir, or None if it is missing or damaged (a killed write, a
+    full disk, a hand edit): the build then redoes what the file would have let it skip, and
+    says so."""
+    if not path.exists():
+        return None
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as problem:
+        log.warning("ignoring %s, which cannot be read (%s): the build redoes what it "
+                    "recorded", path, problem)
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def _record_path(paths: DataPaths) -> Path:

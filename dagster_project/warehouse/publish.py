@@ -11,6 +11,7 @@ nothing else, so it is as small as the data it serves and does not grow with chu
 
 import logging
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,9 @@ class PublishReport:
     # Where DuckDB installed the fts extension for other clients to autoload; None if the
     # per-user extension directory was not writable (the warehouse is published anyway).
     fts_installed_at: str | None
+    # A write-ahead log found beside the published file, set aside here: it belonged to the
+    # file being replaced, and a reader would replay it onto the new one.
+    stale_wal: Path | None = None
 
 
 def publish(build_db: Path, warehouse: Path, temp_dir: Path | None = None) -> PublishReport:
@@ -49,8 +53,29 @@ def publish(build_db: Path, warehouse: Path, temp_dir: Path | None = None) -> Pu
     _write_published_copy(build_db, staged, temp_dir)
     with open(staged, "rb+") as handle:
         os.fsync(handle.fileno())
+    stale_wal = _set_aside_wal(warehouse)
     os.replace(staged, warehouse)
-    return PublishReport(index, installed_at)
+    return PublishReport(index, installed_at, stale_wal)
+
+
+def wal_of(database: Path) -> Path:
+    return database.with_name(database.name + ".wal")
+
+
+def _set_aside_wal(warehouse: Path) -> Path | None:
+    """Move a WAL beside the published file out of the way before the new file takes its
+    name. DuckDB replays `X.wal` onto whatever file is called X when it opens it, even
+    read-only: a session that wrote into the old file and died before a checkpoint would
+    otherwise mix its writes into the new build. Kept, renamed, for whoever wants it."""
+    wal = wal_of(warehouse)
+    if not wal.exists():
+        return None
+    aside = wal.with_name(f"{wal.name}.stale-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
+    os.replace(wal, aside)
+    log.warning("set aside %s as %s: a write-ahead log of the warehouse being replaced "
+                "(a session wrote into the published file and did not checkpoint)", wal,
+                aside.name)
+    return aside
 
 
 def _write_published_copy(build_db: Path, target: Path, temp_dir: Path | None) -> None:

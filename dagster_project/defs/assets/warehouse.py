@@ -37,7 +37,11 @@ def warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     quality_process.stop()  # every check has run: let it exit while this step publishes
     paths = data_paths()
     published_state = fingerprint(paths)
-    publish(paths.build_db, paths.warehouse, paths.temp)
+    report = publish(paths.build_db, paths.warehouse, paths.temp)
+    if report.stale_wal:
+        context.log.warning(f"found a write-ahead log beside {paths.warehouse} (a session "
+                            "wrote into the published file and did not checkpoint): set "
+                            f"aside as {report.stale_wal.name}, not replayed onto this build")
     record_published(paths, published_state)
     record_up_to_date(paths)
     # Read from the build file (the same bytes): a build never opens the published file, so
