@@ -138,12 +138,20 @@ def _iso_date(text: str) -> date:
 def _forget(raw_file: str, data_dir: str | None) -> int:
     import logging
 
+    from dagster_project.data_dir_lock import data_dir_lock
+    from dagster_project.lake.catalog import LakeDamaged
     from dagster_project.lake.ingest import forget
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     paths = data_paths(data_dir)
     key = _raw_key(raw_file, paths.raw)
-    if forget(key, paths.lake) is None:
+    try:
+        with data_dir_lock(paths, on_wait=lambda message: print(message, file=sys.stderr)):
+            forgotten = forget(key, paths.lake)  # never while a build writes the lake
+    except LakeDamaged as damaged:
+        print(f"error: {damaged}", file=sys.stderr)
+        return 1
+    if forgotten is None:
         print(f"error: the lake holds no rows of {key} (names are relative to {paths.raw}; "
               "see: papers-warehouse query \"select source_file from rejects\")",
               file=sys.stderr)

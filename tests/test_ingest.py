@@ -320,3 +320,48 @@ def _write_old_lake(lake: Path, upvotes_by_file: dict[str, int]) -> None:
                           "ingested_at": now.isoformat()}
     pq.write_table(LISTING_SCHEMA.empty_table(), lake / "listings" / "_empty.parquet")
     (lake / "manifest.json").write_text(json.dumps({"files": manifest}), encoding="utf-8")
+
+
+def test_a_lost_catalog_stops_ingest_and_deletes_nothing(tmp_path):
+    raw, lake = tmp_path / "raw", tmp_path / "lake"
+    raw.mkdir()
+    write_page(raw, "2025-12-01_a.txt")
+    ingest(raw, lake)
+    data_files = sorted((lake / "files").rglob("*"))
+    catalog.catalog_path(lake).unlink()
+    with pytest.raises(catalog.LakeDamaged, match="is missing, but .* holds an earlier lake"):
+        ingest(raw, lake)
+    assert sorted((lake / "files").rglob("*")) == data_files
+    assert not catalog.exists(lake)
+
+
+def test_a_damaged_catalog_is_explained(tmp_path):
+    raw, lake = tmp_path / "raw", tmp_path / "lake"
+    raw.mkdir()
+    write_page(raw, "2025-12-01_a.txt")
+    ingest(raw, lake)
+    catalog.catalog_path(lake).write_bytes(b"not a database")
+    with pytest.raises(catalog.LakeDamaged, match="cannot be read .* Restore it from a backup"):
+        ingest(raw, lake)
+
+
+def test_forget_waits_for_a_running_build(tmp_path):
+    from dagster_project.data_dir_lock import data_dir_lock
+    from dagster_project.settings import data_paths
+
+    data_dir = tmp_path / "data"
+    (data_dir / "raw").mkdir(parents=True)
+    write_page(data_dir / "raw", "2025-12-01_a.txt")
+    ingest(data_dir / "raw", data_dir / "lake")
+    script = ("import sys; from dagster_project.cli import main; "
+              f"sys.exit(main(['forget', '2025-12-01_a.txt', '--data-dir', {str(data_dir)!r}]))")
+    with data_dir_lock(data_paths(data_dir)):  # as a build holds it
+        forgetting = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, text=True)
+        with pytest.raises(subprocess.TimeoutExpired):
+            forgetting.wait(timeout=3)
+        assert len(rows(data_dir / "lake")) == 1  # untouched while the "build" runs
+    _, err = forgetting.communicate(timeout=60)
+    assert forgetting.returncode == 0
+    assert "another build of" in err and "waiting" in err
+    assert rows(data_dir / "lake") == []

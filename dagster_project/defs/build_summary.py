@@ -65,8 +65,17 @@ def _check_lines(result) -> list[str]:
 
 
 def _failed_step_lines(result) -> list[str]:
-    return [f"  failed step {event.step_key}: {event.step_failure_data.error.message.strip()}"
+    """Each failed step with the error that caused it (Dagster wraps it in "Error occurred
+    while executing op …", which says nothing about what went wrong)."""
+    return [f"  failed step {event.step_key}: {_root_cause(event.step_failure_data.error)}"
             for event in result.all_events if event.is_step_failure]
+
+
+def _root_cause(error) -> str:
+    """The first error below Dagster's own wrappers: the one the step raised."""
+    while error.cause is not None and (error.cls_name or "").startswith("Dagster"):
+        error = error.cause
+    return error.message.strip()
 
 
 def _reject_lines(paths: DataPaths, lake_build) -> list[str]:

@@ -51,6 +51,8 @@ def connect(lake_dir: Path, temp_dir: Path | None = None,
     """
     if read_only and not exists(lake_dir):
         raise FileNotFoundError(f"no lake at {catalog_path(lake_dir)}: build first")
+    if not exists(lake_dir):
+        _refuse_a_lost_catalog(lake_dir)
     config = duckdb_config(temp_dir)
     if not read_only:
         (lake_dir / DATA_FILES_DIR).mkdir(parents=True, exist_ok=True)
@@ -58,7 +60,32 @@ def connect(lake_dir: Path, temp_dir: Path | None = None,
     try:
         # Installed for the user, so dbt's own connection can LOAD it too.
         duckdb_extensions.install_for_user(connection, "ducklake")
-        connection.execute(attach_sql(lake_dir, read_only))
+        try:
+            connection.execute(attach_sql(lake_dir, read_only))
+        except duckdb.Error as problem:
+            raise LakeDamaged(
+                f"the lake catalog {catalog_path(lake_dir)} cannot be read "
+                f"({str(problem).splitlines()[0]}). Nothing was changed. Restore it from a "
+                f"backup, or move {lake_dir} aside and build again to re-read every file in "
+                "raw/ (rows of raw files deleted since would be lost)") from problem
         yield connection
     finally:
         connection.close()
+
+
+class LakeDamaged(RuntimeError):
+    """The lake cannot be used as it is; the message says what to do. Nothing was changed."""
+
+
+def _refuse_a_lost_catalog(lake_dir: Path) -> None:
+    """A lake's data without the catalog that lists it (small inserts live in the catalog
+    itself, larger ones in data files it names): a new catalog would start empty, and take
+    the data files for debris of a killed build and delete them. Stop instead."""
+    files_dir = lake_dir / DATA_FILES_DIR
+    if files_dir.is_dir() and any(files_dir.iterdir()):
+        data_files = sum(1 for _ in files_dir.glob("**/*.parquet"))
+        raise LakeDamaged(
+            f"the lake catalog {catalog_path(lake_dir)} is missing, but {files_dir} holds "
+            f"an earlier lake ({data_files} data files). Nothing was changed or deleted. "
+            f"Restore the catalog from a backup, or move {lake_dir} aside and build again "
+            "to re-read every file in raw/ (rows of raw files deleted since would be lost)")
