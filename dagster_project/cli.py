@@ -172,7 +172,10 @@ def _raw_key(raw_file: str, raw_dir: Path) -> str:
             return candidate.resolve().relative_to(raw_dir.resolve()).as_posix()
         except ValueError:
             continue
-    return given.as_posix().removeprefix("raw/")
+    parts = given.parts
+    if "raw" in parts:  # e.g. data/raw/FILE from elsewhere: what follows the last raw/
+        return Path(*parts[len(parts) - parts[::-1].index("raw"):]).as_posix()
+    return given.as_posix()
 
 
 if __name__ == "__main__":

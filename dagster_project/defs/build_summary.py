@@ -42,8 +42,11 @@ def summarize(result, paths: DataPaths, seconds: float) -> str:
     if published:
         rows = ", ".join(f"{k.removeprefix('rows ')} {v}" for k, v in published.items()
                          if k.startswith("rows "))
-        lines += [f"  tables: {rows}", f"  warehouse: {paths.warehouse}",
-                  f'  try: papers-warehouse query "{FIRST_QUERY}"']
+        lines += [f"  tables: {rows}", f"  warehouse: {paths.warehouse}"]
+        if published.get("rows papers") == 0:
+            lines.append(f"  empty: {_why_empty(lake, paths)}")
+        else:
+            lines.append(f'  try: papers-warehouse query "{FIRST_QUERY}"')
     elif result.success:
         lines += [f"  up to date: nothing new since the last publish of {paths.warehouse}"]
     else:
@@ -51,6 +54,14 @@ def summarize(result, paths: DataPaths, seconds: float) -> str:
                   f"{'is unchanged' if paths.warehouse.exists() else 'does not exist yet'}"]
         lines += _failed_step_lines(result)
     return "\n".join(lines)
+
+
+def _why_empty(lake: dict, paths: DataPaths) -> str:
+    in_lake = lake.get("files in lake")
+    if not lake.get("raw files") and not in_lake:
+        return f"no raw files in {paths.raw} and none in the lake: put scraped pages there"
+    return ("no raw file in the lake holds a paper (see the rejects table); forgotten files "
+            "are gone from every table")
 
 
 def _check_lines(result) -> list[str]:

@@ -25,6 +25,9 @@ MART_SUITES = {"papers": "papers", "paper_authors": "paper_authors", "authors": 
 def _check_result(outcome: SuiteOutcome, **extra) -> dg.AssetCheckResult:
     metadata = {"expectations evaluated": outcome.evaluated,
                 "failures": "; ".join(outcome.failed) or "none", **extra}
+    if outcome.not_applicable:
+        metadata["not applicable"] = (f"{outcome.not_applicable} aggregate expectations: the "
+                                      "table is empty, as it should be (no papers)")
     if outcome.docs_index:
         metadata["data docs"] = dg.MetadataValue.url(Path(outcome.docs_index).as_uri())
     return dg.AssetCheckResult(passed=outcome.success, metadata=metadata,
