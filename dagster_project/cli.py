@@ -1,10 +1,12 @@
 """papers-warehouse: build the warehouse from raw scrapes, and query or search it."""
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
 
+from dagster_project.command_hint import command
 from dagster_project.settings import data_paths
 
 
@@ -73,6 +75,16 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     args = parser.parse_args(argv)
+    if args.command in ("query", "search"):
+        try:
+            return _run(args, query)
+        except BrokenPipeError:  # `… | head` stopped reading: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+    return _run(args, query)
+
+
+def _run(args: argparse.Namespace, query: argparse.ArgumentParser) -> int:
     if args.command == "build":
         from dagster_project.defs.build_command import run_build
 
@@ -135,6 +147,10 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+LAKE_FILES_SQL = ("select distinct source_file from paper_sightings "
+                  "union select source_file from rejects order by 1")
+
+
 def _forget(raw_file: str, data_dir: str | None) -> int:
     import logging
 
@@ -153,13 +169,13 @@ def _forget(raw_file: str, data_dir: str | None) -> int:
         return 1
     if forgotten is None:
         print(f"error: the lake holds no rows of {key} (names are relative to {paths.raw}; "
-              "see: papers-warehouse query \"select source_file from rejects\")",
+              f"see: {command('query', LAKE_FILES_SQL, data_dir=paths.root)})",
               file=sys.stderr)
         return 1
     if (paths.raw / key).exists():
         print(f"note: {paths.raw / key} is still there: the next build loads it again "
               "unless you delete or move it", file=sys.stderr)
-    print(f"forgot {key}; run `papers-warehouse build` to publish the change")
+    print(f"forgot {key}; to publish the change: {command('build', data_dir=paths.root)}")
     return 0
 
 

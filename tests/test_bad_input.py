@@ -78,7 +78,7 @@ def test_files_that_once_stopped_ingestion_are_rejects(built):
 
 def test_each_bad_file_is_a_named_reject(built):
     assert "empty" in rejects_of(built, "2025-12-01_empty.txt")[0][1]
-    assert "binary" in rejects_of(built, "2025-12-01_image.txt")[0][1]
+    assert "a PNG image" in rejects_of(built, "2025-12-01_image.txt")[0][1]
     [(line, reason)] = rejects_of(built, "2025-12-01_latin1.txt")
     assert line == 13 and "not UTF-8" in reason and "line 13" in reason
     [(line, reason)] = rejects_of(built, "2025-12-01_truncated.txt")

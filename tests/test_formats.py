@@ -5,6 +5,7 @@ API responses, the saved Daily Papers / search pages and the arXiv metadata snap
 parsers take text, never a file name, so a lying extension cannot sway detection.
 """
 
+import gzip
 import html
 import json
 from datetime import UTC, date, datetime
@@ -15,6 +16,7 @@ import pytest
 
 from dagster_project.raw.arxiv_ids import normalize_arxiv_id
 from dagster_project.raw.arxiv_snapshot import iter_arxiv_snapshot
+from dagster_project.raw.decoding import decode
 from dagster_project.raw.formats import FORMATS, parse_raw_text
 from dagster_project.raw.listing_record import RECORD_FIELDS
 from dagster_project.raw.schema import LISTING_SCHEMA
@@ -405,3 +407,23 @@ def test_the_html_island_of_a_real_page_with_a_533_author_card():
     [record] = parsed.records
     assert record["authors_count"] == 533 and len(record["author_names"]) == 533
     assert record["author_names"][-1] == "Author 533"
+
+
+@pytest.mark.parametrize("content, reason", [
+    (gzip.compress(b"Daily Papers"), "gzip-compressed: decompress it"),
+    (b"PK\x03\x04rest", "a zip archive"),
+    ("Daily Papers".encode("utf-16-le"), "UTF-16 text without a byte-order mark"),
+    (b"\x00\x01\x02\x03garbage", "binary file (NUL bytes)"),
+])
+def test_binary_files_are_named_and_never_published_as_garbage(content, reason):
+    undecodable = decode(content)
+    assert undecodable.reason.startswith(reason)
+    assert undecodable.snippet.startswith("bytes: ")  # hex, not mojibake
+
+
+def test_a_utf16_page_with_a_byte_order_mark_is_read():
+    text = (FIXTURES.parent.parent / "data" / "raw" /
+            "2025-12-12_hf-daily-papers-search-page.txt").read_text(encoding="utf-8")
+    assert decode(text.encode("utf-16")) == text
+    assert parse_raw_text(decode(text.encode("utf-16")), SCRAPED_AT).source_format == \
+        "text_page"

@@ -3,6 +3,9 @@
 import csv
 import io
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -89,8 +92,14 @@ def test_bad_sql(built, capsys):
 
 def test_missing_warehouse(tmp_path, capsys):
     assert main(["query", "select 1", "--data-dir", str(tmp_path)]) == 1
-    assert capsys.readouterr().err == (f"error: no warehouse at {tmp_path / 'warehouse.duckdb'}; "
-                                       "run `papers-warehouse build` first\n")
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: no warehouse at {tmp_path / 'warehouse.duckdb'}; build it "
+                          "first: ")
+    # the hint runs as printed from here: the CLI's path unless it is on the PATH
+    hint = err.split("build it first: ")[1].split()
+    assert Path(hint[0]).name == "papers-warehouse" and hint[1:] == [
+        "build", "--data-dir", str(tmp_path)]
+    assert shutil.which(hint[0]) or Path(hint[0]).exists()
 
 
 def test_writing_is_refused_clearly(built, capsys):
@@ -185,3 +194,24 @@ def test_the_output_cannot_be_the_warehouse(built, capsys):
         run(built, "select 1", "--output", str(built / "warehouse.duckdb"))
     assert (built / "warehouse.duckdb").read_bytes() == before
     capsys.readouterr()
+
+
+def test_a_file_that_is_not_a_warehouse_is_explained(tmp_path, capsys):
+    (tmp_path / "warehouse.duckdb").write_text("not a database", encoding="utf-8")
+    for command in (["query", "select 1"], ["search", "cats"]):
+        assert main([*command, "--data-dir", str(tmp_path)]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: cannot open {tmp_path / 'warehouse.duckdb'}")
+        assert "not a valid DuckDB database file" in err
+
+
+def test_a_reader_that_stops_early_is_no_error(built):
+    # `papers-warehouse query … | head -3`: the pipe closes while rows are still written.
+    cli = Path(sys.executable).with_name("papers-warehouse")
+    process = subprocess.Popen([str(cli), "query", "select * from range(200000)",
+                                "--format", "csv", "--data-dir", str(built)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.readline() == b"range\n"
+    process.stdout.close()
+    assert process.wait(timeout=60) == 0
+    assert b"Traceback" not in process.stderr.read()

@@ -2,6 +2,7 @@
 
 import duckdb
 
+from dagster_project.command_hint import command
 from dagster_project.lake import catalog
 from dagster_project.settings import DataPaths
 
@@ -46,7 +47,7 @@ def summarize(result, paths: DataPaths, seconds: float) -> str:
         if published.get("rows papers") == 0:
             lines.append(f"  empty: {_why_empty(lake, paths)}")
         else:
-            lines.append(f'  try: papers-warehouse query "{FIRST_QUERY}"')
+            lines.append(f"  try: {command('query', FIRST_QUERY, data_dir=paths.root)}")
     elif result.success:
         lines += [f"  up to date: nothing new since the last publish of {paths.warehouse}"]
     else:

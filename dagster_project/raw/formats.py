@@ -63,7 +63,8 @@ FORMATS = (
 )
 
 
-# 2: arXiv snapshots wrapped as JSON arrays, Python-repr lists, no-data markers.
+# 2: arXiv snapshots wrapped as JSON arrays, Python-repr lists, no-data markers, UTF-16
+# pages with a byte-order mark read (and gzip, zip, PNG, PDF named as such).
 # arxiv_snapshot 2: TeX names decoded, affiliations, the authors string kept.
 # hub_api_json 2: published_date never from the wrapper's publishedAt.
 DETECTION_VERSION = 2

@@ -23,6 +23,7 @@ from typing import TextIO
 import duckdb
 
 from dagster_project import duckdb_extensions
+from dagster_project.command_hint import command
 
 FORMATS = ("table", "csv", "json", "parquet")
 FILE_FORMATS = {".csv": "csv", ".json": "json", ".parquet": "parquet", ".txt": "table"}
@@ -86,6 +87,8 @@ def run_query(sql: str, output_format: str, warehouse: Path, output: Path | None
     except duckdb.Error as problem:
         print(query_error(problem, warehouse), file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): the CLI ends quietly
     except OSError as problem:
         print(f"error: cannot write {output}: {problem.strerror or problem}", file=sys.stderr)
         return 2
@@ -114,8 +117,8 @@ def open_warehouse(warehouse: Path, allow_files: bool = False
     allow_files) no access to files or other databases; None, having said why, if it
     cannot be opened."""
     if not warehouse.exists():
-        print(f"error: no warehouse at {warehouse}; run `papers-warehouse build` first",
-              file=sys.stderr)
+        print(f"error: no warehouse at {warehouse}; build it first: "
+              f"{command('build', data_dir=warehouse.parent)}", file=sys.stderr)
         return None
     try:
         connection = duckdb.connect(str(warehouse), read_only=True)
@@ -178,7 +181,7 @@ def write_relation(relation: duckdb.DuckDBPyRelation, output_format: str, out: T
         return
     batches = iter(lambda: relation.fetchmany(BATCH_ROWS), [])
     if output_format == "csv":
-        writer = csv.writer(out)
+        writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
         for batch in batches:
             writer.writerows(batch)
@@ -197,7 +200,7 @@ def write_relation(relation: duckdb.DuckDBPyRelation, output_format: str, out: T
 
 def write_rows(columns: list[str], rows: list[tuple], output_format: str, out) -> None:
     if output_format == "csv":
-        writer = csv.writer(out)
+        writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows(rows)
     elif output_format == "json":
