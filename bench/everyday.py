@@ -7,7 +7,8 @@ on a fresh Dagster instance of the bench's own:
 
 1. first build of the bundled sample (data/raw) in a new data dir;
 2. the same build again, nothing new;
-3. one new small page (3 cards of new papers, a Hub API response), then build;
+3. one new small page, then build: a re-scrape of the 3 cards of the bundled Hub API
+   response, earlier the same day (new sightings and votes for papers already there);
 4. nothing new again;
 5. `papers-warehouse search "world model"` and `papers-warehouse query ...` (median of 3);
 6. the pandas peer (bench.pandas_peer) re-doing everything on the sample.
@@ -29,7 +30,7 @@ from pathlib import Path
 from bench.run import DEFAULT_WORKDIR, REPO_ROOT, build_env, find_cli, machine, measure
 
 SAMPLE_RAW = REPO_ROOT / "data" / "raw"
-NEW_PAGE = REPO_ROOT / "tests" / "fixtures" / "daily_papers.json"  # 3 cards, new papers
+NEW_PAGE = REPO_ROOT / "tests" / "fixtures" / "daily_papers.json"  # 3 cards
 NEW_PAGE_NAME = "2025-12-13_daily_papers.json"
 STACK_IMPORTS = "import dagster, dagster_dbt, great_expectations, dbt.cli.main"
 SEARCH = ["search", "world model"]

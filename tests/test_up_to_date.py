@@ -14,7 +14,6 @@ from dagster_project.settings import data_paths
 from dagster_project.warehouse.up_to_date import is_up_to_date
 from tests.pipeline_helpers import build, query
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw"
 NEW_PAGE = Path(__file__).with_name("fixtures") / "daily_papers.json"
 
 
@@ -22,9 +21,10 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_nothing_new_is_answered_without_a_run_and_publishes_nothing(tmp_path, capsys):
+def test_nothing_new_is_answered_without_a_run_and_publishes_nothing(tmp_path, capsys,
+                                                                   sample_dir):
     data_dir = tmp_path / "data"
-    shutil.copytree(SAMPLE, data_dir / "raw")
+    shutil.copytree(sample_dir, data_dir / "raw")
     paths = data_paths(data_dir)
     assert build(data_dir) == 0
     published, stat = digest(paths.warehouse), paths.warehouse.stat()
@@ -63,9 +63,10 @@ def test_nothing_new_is_answered_without_a_run_and_publishes_nothing(tmp_path, c
     assert is_up_to_date(paths)
 
 
-def test_a_write_into_the_published_file_is_undone_by_the_next_build(tmp_path, capsys):
+def test_a_write_into_the_published_file_is_undone_by_the_next_build(tmp_path, capsys,
+                                                                     sample_dir):
     data_dir = tmp_path / "data"
-    shutil.copytree(SAMPLE, data_dir / "raw")
+    shutil.copytree(sample_dir, data_dir / "raw")
     paths = data_paths(data_dir)
     assert build(data_dir) == 0
     papers = query(data_dir, "select count(*) from papers")[0][0]
@@ -92,9 +93,9 @@ os._exit(0)  # dies before any checkpoint: warehouse.duckdb.wal stays behind
 """
 
 
-def test_a_stale_write_ahead_log_never_applies_to_the_new_build(tmp_path):
+def test_a_stale_write_ahead_log_never_applies_to_the_new_build(tmp_path, sample_dir):
     data_dir = tmp_path / "data"
-    shutil.copytree(SAMPLE, data_dir / "raw")
+    shutil.copytree(sample_dir, data_dir / "raw")
     paths = data_paths(data_dir)
     assert build(data_dir) == 0
     papers = query(data_dir, "select count(*) from papers")[0][0]
@@ -112,9 +113,9 @@ def test_a_stale_write_ahead_log_never_applies_to_the_new_build(tmp_path):
                  ) == [(0,)]
 
 
-def test_a_damaged_state_file_is_redone_not_fatal(tmp_path):
+def test_a_damaged_state_file_is_redone_not_fatal(tmp_path, sample_dir):
     data_dir = tmp_path / "data"
-    shutil.copytree(SAMPLE, data_dir / "raw")
+    shutil.copytree(sample_dir, data_dir / "raw")
     paths = data_paths(data_dir)
     assert build(data_dir) == 0
     for name in ("published.json", "raw_validated.json", "up_to_date.json"):
