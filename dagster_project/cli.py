@@ -40,6 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     query.add_argument("--output", metavar="FILE", type=Path, default=None,
                        help="write the result to FILE (.csv, .json, .parquet, or .txt for "
                        "the table) instead of printing it; values are never cut")
+    query.add_argument("--max-rows", metavar="N", type=_positive_int, default=40,
+                       help="print at most N rows of a table (default: 40; says how many "
+                       "were left out); CSV, JSON and --output are never cut")
+    query.add_argument("--wide", action="store_true",
+                       help="print every value of a table whole instead of fitting the "
+                       "terminal's width")
     query.add_argument("--allow-files", action="store_true",
                        help="let the SQL use DuckDB's file functions (read_csv, COPY … TO, "
                        "ATTACH); by default `query` reads only the warehouse")
@@ -99,7 +105,7 @@ def _run(args: argparse.Namespace, query: argparse.ArgumentParser) -> int:
         if chosen == "parquet" and args.output is None:
             query.error("--format parquet needs --output FILE (Parquet is not for terminals)")
         return run_query(args.sql, chosen, data_paths(args.data_dir).warehouse, args.output,
-                         args.allow_files)
+                         args.allow_files, args.max_rows, args.wide)
     if args.command == "search":
         from dagster_project.serve.search_command import run_search
 

@@ -215,3 +215,21 @@ def test_a_reader_that_stops_early_is_no_error(built):
     process.stdout.close()
     assert process.wait(timeout=60) == 0
     assert b"Traceback" not in process.stderr.read()
+
+
+def test_a_long_result_is_capped_and_says_how_much_was_left_out(built, capsys):
+    assert run(built, "select * from range(100) as t(n)", "--max-rows", "5") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[2:7] == ["0", "1", "2", "3", "4"] and "(100 rows)" in out
+    assert out[-1].startswith("… 95 more rows not shown (--max-rows N")
+    assert run(built, "select * from range(100) as t(n)", "--format", "csv") == 0
+    assert len(capsys.readouterr().out.splitlines()) == 101  # CSV is never cut
+
+
+def test_wide_prints_every_value_whole(built, capsys):
+    sql = "select abstract from papers where length(abstract) > 200 order by paper_id limit 1"
+    [(abstract,)] = expected_rows(built, sql)
+    assert run(built, sql) == 0
+    assert abstract not in capsys.readouterr().out  # cut to fit
+    assert run(built, sql, "--wide") == 0
+    assert abstract in capsys.readouterr().out

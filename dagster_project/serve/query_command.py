@@ -16,6 +16,7 @@ import contextlib
 import csv
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -33,7 +34,9 @@ COPY_OPTIONS = {
     "parquet": "FORMAT parquet",
 }
 BATCH_ROWS = 10_000
-TERMINAL_CELL_CHARS = 60
+TERMINAL_CELL_CHARS = 60  # when the terminal's width is unknown (output to a pipe)
+MIN_CELL_CHARS = 10
+DEFAULT_MAX_ROWS = 40
 
 
 class QueryRefused(ValueError):
@@ -64,7 +67,8 @@ def _suffix_of(format_name: str) -> str:
 
 
 def run_query(sql: str, output_format: str, warehouse: Path, output: Path | None = None,
-              allow_files: bool = False) -> int:
+              allow_files: bool = False, max_rows: int = DEFAULT_MAX_ROWS,
+              wide: bool = False) -> int:
     try:
         statement = single_statement(sql)
         if output is not None and output.resolve() == warehouse.resolve():
@@ -82,6 +86,8 @@ def run_query(sql: str, output_format: str, warehouse: Path, output: Path | None
         if output is not None:
             rows = export(relation, output_format, output)
             print(f"wrote {rows} row{'s' * (rows != 1)} to {output}", file=sys.stderr)
+        elif output_format == "table":
+            write_terminal_table(relation, sys.stdout, max_rows, wide)
         else:
             write_relation(relation, output_format, sys.stdout)
     except duckdb.Error as problem:
@@ -174,6 +180,29 @@ def export(relation: duckdb.DuckDBPyRelation, output_format: str, output: Path) 
     return rows
 
 
+def write_terminal_table(relation: duckdb.DuckDBPyRelation, out: TextIO, max_rows: int,
+                         wide: bool) -> None:
+    """The first max_rows rows as an aligned table that fits the terminal (cells cut with
+    "…" unless wide), then how many rows were left out."""
+    rows = relation.fetchmany(max_rows)
+    left_out = sum(len(batch) for batch in iter(lambda: relation.fetchmany(BATCH_ROWS), []))
+    columns = relation.columns
+    width = None if wide else _cell_width(len(columns))
+    table = format_table(columns, rows, width, total=len(rows) + left_out)
+    out.write(table + "\n")
+    if left_out:
+        out.write(f"… {left_out} more row{'s' * (left_out != 1)} not shown (--max-rows N to "
+                  "show more, --output FILE for all of them)\n")
+
+
+def _cell_width(columns: int) -> int:
+    """The widest a cell may be for the table to fit the terminal (60 when not a terminal)."""
+    if not sys.stdout.isatty():
+        return TERMINAL_CELL_CHARS
+    terminal = shutil.get_terminal_size().columns
+    return max(MIN_CELL_CHARS, (terminal - 2 * (columns - 1)) // max(columns, 1))
+
+
 def write_relation(relation: duckdb.DuckDBPyRelation, output_format: str, out: TextIO) -> None:
     columns = relation.columns
     if output_format == "table":
@@ -218,8 +247,9 @@ def write_table(columns: list[str], rows: list[tuple], out: TextIO,
 
 
 def format_table(columns: list[str], rows: list[tuple],
-                 max_width: int | None = TERMINAL_CELL_CHARS) -> str:
-    """Aligned columns; on a terminal each cell is cut at max_width, in a file (None) never."""
+                 max_width: int | None = TERMINAL_CELL_CHARS, total: int | None = None) -> str:
+    """Aligned columns; on a terminal each cell is cut at max_width, in a file (None) never.
+    The last line counts the rows (total, when only some are shown)."""
     def cell(value) -> str:
         text = "" if value is None else str(value)
         if max_width is None or len(text) <= max_width:
@@ -231,4 +261,5 @@ def format_table(columns: list[str], rows: list[tuple],
     line = "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))
     rule = "  ".join("-" * w for w in widths)
     body = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
-    return "\n".join([line, rule, *body, f"({len(rows)} row{'s' * (len(rows) != 1)})"])
+    total = len(rows) if total is None else total
+    return "\n".join([line, rule, *body, f"({total} row{'s' * (total != 1)})"])
