@@ -49,7 +49,9 @@ def summarize(result, paths: DataPaths, seconds: float) -> str:
         else:
             lines.append(f"  try: {command('query', FIRST_QUERY, data_dir=paths.root)}")
     elif result.success:
-        lines += [f"  up to date: nothing new since the last publish of {paths.warehouse}"]
+        lines += [f"  up to date: the lake holds nothing new since the last publish of "
+                  f"{paths.warehouse}; dbt, the mart checks and the publish were skipped "
+                  "(nothing they check changed)"]
     else:
         lines += [f"  not published: {paths.warehouse} "
                   f"{'is unchanged' if paths.warehouse.exists() else 'does not exist yet'}"]
