@@ -48,6 +48,7 @@ def test_ctrl_c_cancels_the_run_and_leaves_the_warehouse(published_sample, tmp_p
     run_id = line.split("Dagster run ")[1].split()[0]
     run = dg.DagsterInstance.get().get_run_by_id(run_id)
     assert run.status == dg.DagsterRunStatus.CANCELED
+    assert run.tags["papers_warehouse/data_dir"] == str(data_dir.resolve())
 
     papers = query(data_dir, "select count(*) from papers")[0][0]
     assert build(data_dir) == 0

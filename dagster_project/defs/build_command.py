@@ -45,13 +45,22 @@ def run_build(data_dir: str | None) -> int:
     run_id = make_new_run_id()
     try:
         result = job.execute_in_process(instance=instance, run_config=QUIET_LOGS,
-                                        raise_on_error=False, run_id=run_id)
+                                        raise_on_error=False, run_id=run_id,
+                                        tags=run_tags(paths))
     except KeyboardInterrupt:  # a second Ctrl-C, while Dagster was already stopping
         result = None
     if result is None or was_interrupted(result):
         return _interrupted(instance, run_id, paths)
     print(summarize(result, paths, time.monotonic() - started))
     return 0 if result.success else 1
+
+
+DATA_DIR_TAG = "papers_warehouse/data_dir"
+
+
+def run_tags(paths) -> dict[str, str]:
+    """Tags of a CLI run: its data dir (filter the UI's Runs list by it) and where from."""
+    return {DATA_DIR_TAG: str(paths.root), "papers_warehouse/started_by": "cli"}
 
 
 def was_interrupted(result) -> bool:
