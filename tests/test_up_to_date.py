@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from dagster_project.settings import data_paths
 from dagster_project.warehouse.up_to_date import is_up_to_date
@@ -17,16 +18,19 @@ from tests.pipeline_helpers import build, query
 NEW_PAGE = Path(__file__).with_name("fixtures") / "daily_papers.json"
 
 
+@pytest.fixture
+def built(data_dir):
+    """A data dir holding the bundled sample page, built once: its DataPaths."""
+    assert build(data_dir) == 0
+    return data_paths(data_dir)
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_nothing_new_is_answered_without_a_run_and_publishes_nothing(tmp_path, capsys,
-                                                                   sample_dir):
-    data_dir = tmp_path / "data"
-    shutil.copytree(sample_dir, data_dir / "raw")
-    paths = data_paths(data_dir)
-    assert build(data_dir) == 0
+def test_nothing_new_is_answered_without_a_run_and_publishes_nothing(built, capsys):
+    paths, data_dir = built, built.root
     published, stat = digest(paths.warehouse), paths.warehouse.stat()
     papers = query(data_dir, "select count(*) from papers")[0][0]
 
@@ -63,12 +67,8 @@ def test_nothing_new_is_answered_without_a_run_and_publishes_nothing(tmp_path, c
     assert is_up_to_date(paths)
 
 
-def test_a_write_into_the_published_file_is_undone_by_the_next_build(tmp_path, capsys,
-                                                                     sample_dir):
-    data_dir = tmp_path / "data"
-    shutil.copytree(sample_dir, data_dir / "raw")
-    paths = data_paths(data_dir)
-    assert build(data_dir) == 0
+def test_a_write_into_the_published_file_is_undone_by_the_next_build(built, capsys):
+    paths, data_dir = built, built.root
     papers = query(data_dir, "select count(*) from papers")[0][0]
 
     writer = duckdb.connect(str(paths.warehouse))  # someone's read-write session
@@ -93,11 +93,8 @@ os._exit(0)  # dies before any checkpoint: warehouse.duckdb.wal stays behind
 """
 
 
-def test_a_stale_write_ahead_log_never_applies_to_the_new_build(tmp_path, sample_dir):
-    data_dir = tmp_path / "data"
-    shutil.copytree(sample_dir, data_dir / "raw")
-    paths = data_paths(data_dir)
-    assert build(data_dir) == 0
+def test_a_stale_write_ahead_log_never_applies_to_the_new_build(built):
+    paths, data_dir = built, built.root
     papers = query(data_dir, "select count(*) from papers")[0][0]
 
     subprocess.run([sys.executable, "-c", WRITER_WHO_DIES, str(paths.warehouse)], check=True)
@@ -113,11 +110,8 @@ def test_a_stale_write_ahead_log_never_applies_to_the_new_build(tmp_path, sample
                  ) == [(0,)]
 
 
-def test_a_damaged_state_file_is_redone_not_fatal(tmp_path, sample_dir):
-    data_dir = tmp_path / "data"
-    shutil.copytree(sample_dir, data_dir / "raw")
-    paths = data_paths(data_dir)
-    assert build(data_dir) == 0
+def test_a_damaged_state_file_is_redone_not_fatal(built):
+    paths, data_dir = built, built.root
     for name in ("published.json", "raw_validated.json", "up_to_date.json"):
         (paths.build_dir / name).write_text('{"fingerprint": "abc', encoding="utf-8")
     assert build(data_dir) == 0  # publishes again rather than stopping on the bad file

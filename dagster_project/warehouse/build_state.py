@@ -8,16 +8,18 @@ tells dbt when its incremental tables in the build file must be rebuilt from scr
 
 import hashlib
 import json
-import logging
-import os
 from pathlib import Path
 
 from dagster_project.lake import catalog
 from dagster_project.lake.tables import lake_identity
 from dagster_project.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, PROJECT_ROOT, DataPaths
-from dagster_project.warehouse.up_to_date import file_stat
-
-log = logging.getLogger(__name__)
+from dagster_project.warehouse.state_files import (
+    file_stat,
+    files_digest,
+    read_json,
+    wal_of,
+    write_atomically,
+)
 
 LOGIC_DIRS = (DBT_PROJECT_DIR / "models", DBT_PROJECT_DIR / "macros",
               DBT_PROJECT_DIR / "tests", EXPECTATIONS_DIR)
@@ -56,11 +58,7 @@ def lake_of_build_file(paths: DataPaths) -> str:
 
 
 def logic_fingerprint() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(_logic_files()):
-        digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return files_digest(sorted(_logic_files()))
 
 
 def needs_full_refresh(paths: DataPaths) -> bool:
@@ -101,37 +99,15 @@ def is_published(paths: DataPaths, current: str) -> bool:
     if not (paths.warehouse.exists() and record.exists()):
         return False
     published = read_json(record)
-    wal = paths.warehouse.with_name(paths.warehouse.name + ".wal")
+    # A WAL beside it holds someone's writes, not checkpointed: publish again.
     return (published is not None and published.get("fingerprint") == current
             and published.get("warehouse") == file_stat(paths.warehouse)
-            and not wal.exists())  # someone's writes, not checkpointed: publish again
+            and not wal_of(paths.warehouse).exists())
 
 
 def record_published(paths: DataPaths, current: str) -> None:
     write_atomically(_record_path(paths), json.dumps(
         {"fingerprint": current, "warehouse": file_stat(paths.warehouse)}))
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write a state file whole or not at all (a killed build never leaves half of one)."""
-    staged = path.with_name(path.name + ".tmp")
-    staged.write_text(text, encoding="utf-8")
-    os.replace(staged, path)
-
-
-def read_json(path: Path) -> dict | None:
-    """A state file of the build dir, or None if it is missing or damaged (a killed write, a
-    full disk, a hand edit): the build then redoes what the file would have let it skip, and
-    says so."""
-    if not path.exists():
-        return None
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as problem:
-        log.warning("ignoring %s, which cannot be read (%s): the build redoes what it "
-                    "recorded", path, problem)
-        return None
-    return value if isinstance(value, dict) else None
 
 
 def _record_path(paths: DataPaths) -> Path:

@@ -22,6 +22,7 @@ from dagster_project.serve.search import SCHEMA as SEARCH_SCHEMA
 from dagster_project.serve.search import IndexRefresh, create_search_macros, refresh_index
 from dagster_project.serve.sql_helpers import create_helpers
 from dagster_project.settings import duckdb_config
+from dagster_project.warehouse.state_files import wal_of
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +57,6 @@ def publish(build_db: Path, warehouse: Path, temp_dir: Path | None = None) -> Pu
     stale_wal = _set_aside_wal(warehouse)
     os.replace(staged, warehouse)
     return PublishReport(index, installed_at, stale_wal)
-
-
-def wal_of(database: Path) -> Path:
-    return database.with_name(database.name + ".wal")
 
 
 def _set_aside_wal(warehouse: Path) -> Path | None:

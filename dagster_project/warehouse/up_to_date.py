@@ -15,6 +15,13 @@ import os
 from pathlib import Path
 
 from dagster_project.settings import PROJECT_ROOT, DataPaths
+from dagster_project.warehouse.state_files import (
+    file_stat,
+    files_digest,
+    read_json,
+    wal_of,
+    write_atomically,
+)
 
 CODE_PATHS = ("dagster_project", "dbt/models", "dbt/macros", "dbt/tests", "dbt/dbt_project.yml",
               "dbt/profiles.yml", "expectations", "requirements.lock", "pyproject.toml")
@@ -23,14 +30,14 @@ CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".json", ".lock", ".toml", ".cs
 
 def is_up_to_date(paths: DataPaths) -> bool:
     """True when nothing a build reads has changed since the last publish it recorded."""
-    recorded = _read(_record_path(paths))
+    recorded = read_json(_record_path(paths))
     return recorded is not None and recorded == {
         "raw": raw_digest(paths.raw),
         "lake": file_stat(_catalog(paths)),
-        "lake wal": _catalog(paths).with_name(_catalog(paths).name + ".wal").exists(),
+        "lake wal": wal_of(_catalog(paths)).exists(),
         "code": code_digest(),
         "warehouse": file_stat(paths.warehouse),
-        "warehouse wal": _wal(paths.warehouse).exists(),
+        "warehouse wal": wal_of(paths.warehouse).exists(),
     }
 
 
@@ -44,7 +51,7 @@ def record_up_to_date(paths: DataPaths) -> None:
     """After a publish, or a run that found the published warehouse current: the next build
     may skip the run while nothing changes. Recorded only when the lake is still as this
     run's lake step left it (a `forget` since then leaves no record: the next build runs)."""
-    seen = _read(_pending_path(paths))
+    seen = read_json(_pending_path(paths))
     if seen is None or seen["lake"] != file_stat(_catalog(paths)) or not paths.warehouse.exists():
         _record_path(paths).unlink(missing_ok=True)
         return
@@ -52,11 +59,6 @@ def record_up_to_date(paths: DataPaths) -> None:
         "raw": seen["raw"], "lake": seen["lake"], "lake wal": False, "code": code_digest(),
         "warehouse": file_stat(paths.warehouse), "warehouse wal": False,
     })
-
-
-def forget_up_to_date(paths: DataPaths) -> None:
-    """Whatever changes the lake or the published file outside a build calls this."""
-    _record_path(paths).unlink(missing_ok=True)
 
 
 def raw_digest(raw_dir: Path) -> str:
@@ -73,15 +75,12 @@ def raw_digest(raw_dir: Path) -> str:
 def code_digest() -> str:
     """The package, the dbt project, the suites and the pinned versions: what turns raw
     files into the published tables."""
-    digest = hashlib.sha256()
+    files = []
     for relative in CODE_PATHS:
         root = PROJECT_ROOT / relative
-        files = [root] if root.is_file() else sorted(
+        files += [root] if root.is_file() else sorted(
             path for path in _files_under(root) if path.suffix in CODE_SUFFIXES)
-        for path in files:
-            digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return files_digest(files)
 
 
 def _files_under(root: Path) -> list[Path]:
@@ -91,21 +90,8 @@ def _files_under(root: Path) -> list[Path]:
     return [Path(folder) / name for folder, _, names in os.walk(root) for name in names]
 
 
-def file_stat(path: Path) -> list[int] | None:
-    """Size, mtime, ctime and inode: any write or replacement changes one of them."""
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
-
-
 def _catalog(paths: DataPaths) -> Path:
     return paths.lake / "catalog.ducklake"  # lake.catalog.catalog_path, without its imports
-
-
-def _wal(database: Path) -> Path:
-    return database.with_name(database.name + ".wal")
 
 
 def _record_path(paths: DataPaths) -> Path:
@@ -116,15 +102,5 @@ def _pending_path(paths: DataPaths) -> Path:
     return paths.build_dir / "inputs_seen.json"
 
 
-def _read(path: Path) -> dict | None:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None  # no record, or a damaged one: the run decides
-
-
 def _write(path: Path, record: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staged = path.with_name(path.name + ".tmp")
-    staged.write_text(json.dumps(record), encoding="utf-8")
-    os.replace(staged, path)
+    write_atomically(path, json.dumps(record))
