@@ -1,4 +1,4 @@
-"""papers-warehouse: build the warehouse from raw scrapes, and query or search it."""
+"""papers-warehouse: collect Daily Papers, build the warehouse from raw files, query it."""
 
 import argparse
 import os
@@ -6,6 +6,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from dagster_project.collect.listing_days import FIRST_DAY, RECENT_DAYS
 from dagster_project.command_hint import command
 from dagster_project.settings import data_paths
 
@@ -16,6 +17,34 @@ def main(argv: list[str] | None = None) -> int:
         description="A local-first warehouse of Hugging Face Daily Papers listings.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    collect = commands.add_parser(
+        "collect", help="fetch Hugging Face Daily Papers listings into DIR/raw",
+        description="Fetch the Hub's Daily Papers API (/api/daily_papers) for each listing "
+        "day and save each day into DIR/raw as YYYY-MM-DD_daily_papers.json (the body the "
+        "server sent) with a .meta.json sidecar. With no dates: today and the "
+        f"{RECENT_DAYS - 1} days before it (UTC), so vote counts are seen again while they "
+        "settle. A day identical to its newest saved file is not saved again; a changed day "
+        f"is saved beside it. Saved days older than {RECENT_DAYS} days are skipped unless "
+        "--refresh, so a long range can be resumed. HF_TOKEN is sent when set.",
+    )
+    days = collect.add_mutually_exclusive_group()
+    days.add_argument("--date", metavar="D", type=_iso_date, default=None,
+                      help="collect one listing day (YYYY-MM-DD)")
+    days.add_argument("--since", metavar="D", type=_iso_date, default=None,
+                      help=f"collect every day from D (e.g. {FIRST_DAY}, the first Daily "
+                      "Papers day) to --until")
+    collect.add_argument("--until", metavar="D", type=_iso_date, default=None,
+                         help="last day of --since (default: today, UTC)")
+    collect.add_argument("--endpoint", metavar="URL", default=None,
+                         help="the Hub to ask (default: $HF_ENDPOINT, else "
+                         "https://huggingface.co)")
+    collect.add_argument("--refresh", action="store_true",
+                         help=f"fetch saved days older than {RECENT_DAYS} days again too")
+    collect.add_argument("--retries", metavar="N", type=_count, default=5,
+                         help="retries of a request that timed out or got 429/5xx, waiting "
+                         "as the server asks (default: 5)")
+    _add_data_dir(collect)
 
     build = commands.add_parser(
         "build", help="parse new raw files, run dbt and the quality gate, publish the warehouse",
@@ -91,6 +120,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, query: argparse.ArgumentParser) -> int:
+    if args.command == "collect":
+        from dagster_project.collect.collect_command import run_collect
+
+        return run_collect(args.date, args.since, args.until, args.endpoint, args.data_dir,
+                           args.refresh, args.retries)
     if args.command == "build":
         from dagster_project.defs.build_command import run_build
 
@@ -144,6 +178,16 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
     return min(value, MAX_LIMIT)
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
 
 
 def _iso_date(text: str) -> date:

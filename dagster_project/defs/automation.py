@@ -1,6 +1,7 @@
-"""When the build job runs by itself: on new or changed raw files (sensor), or daily (schedule).
+"""When jobs run by themselves: the build on new or changed raw files (sensor) or daily
+(schedule); collecting the last days every morning (schedule, then the sensor builds).
 
-Both only act while the Dagster daemon runs (`make ui`); `papers-warehouse build` and the
+They only act while the Dagster daemon runs (`make ui`); `papers-warehouse build` and the
 tests run the job directly and never meet them.
 """
 
@@ -10,7 +11,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from dagster_project.defs.jobs import build_warehouse
+from dagster_project.collect.listing_days import days_between, recent_days
+from dagster_project.defs.jobs import build_warehouse, collect_daily_papers
 from dagster_project.settings import data_paths
 
 SENSOR_INTERVAL_SECONDS = 30
@@ -89,3 +91,21 @@ daily_build = dg.ScheduleDefinition(
     description="Builds the warehouse every day at 06:00 UTC. A build with nothing new "
     "skips dbt, the checks and the publish.",
 )
+
+
+@dg.schedule(
+    name="collect_recent_days",
+    job=collect_daily_papers,
+    cron_schedule="0 5 * * *",
+    execution_timezone="UTC",
+    # Off by default: collecting talks to the Hub; switch it on in the UI to collect daily.
+    default_status=dg.DefaultScheduleStatus.STOPPED,
+    description="Every morning at 05:00 UTC, collects today and the 14 days before it (one "
+    "run per day: votes settle over about two weeks). A day that changed lands in raw/ as "
+    "a new file, and the raw-files sensor then builds the warehouse.",
+)
+def collect_recent_days(context: dg.ScheduleEvaluationContext) -> list[dg.RunRequest]:
+    today = context.scheduled_execution_time.date()
+    return [dg.RunRequest(run_key=f"{day}@{today}", partition_key=day.isoformat(),
+                          tags={"papers_warehouse/started_by": "schedule"})
+            for day in days_between(*recent_days(today))]

@@ -1,0 +1,1 @@
+"""Collecting: fetch Hugging Face Daily Papers from the Hub's API into the landing zone."""
