@@ -8,6 +8,7 @@ real answer: a status with headers (429 + Retry-After, 503), an HTML page sent w
 request it receives. The paper objects follow the documented shape of the API's wrappers.
 """
 
+import contextlib
 import json
 import threading
 import time
@@ -85,14 +86,14 @@ def connection_dropped(body: bytes) -> Fault:
 class HubReplay:
     """`with HubReplay() as hub: hub.days["2025-12-10"] = [hub_wrapper(...)]`; hub.url."""
 
-    def __init__(self, page_cap: int = 100, indent: int | None = None) -> None:
+    def __init__(self, page_cap: int = 100, indent: int | None = None, port: int = 0) -> None:
         self.days: dict[str, list[dict]] = {}
         self.faults: dict[tuple[str, int], list[Fault]] = defaultdict(list)
         self.delays: dict[str, float] = {}  # seconds to wait before answering a day
         self.requests: list[dict] = []
         self.page_cap = page_cap
         self.indent = indent
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -122,6 +123,9 @@ class HubReplay:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out as separate writes: without this, Nagle's algorithm
+            # and the client's delayed ACK hold every response back ~40 ms.
+            disable_nagle_algorithm = True
 
             def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
                 url = urlparse(self.path)
@@ -157,3 +161,28 @@ class HubReplay:
                 pass
 
         return Handler
+
+
+def serve_recent_days(port: int = 8765) -> None:
+    """Serve the last 15 days, a few papers each, until Ctrl-C: `collect` tried offline."""
+    from datetime import UTC, datetime, timedelta
+
+    today = datetime.now(UTC).date()
+    replay = HubReplay(page_cap=2, port=port)
+    for days_ago in range(15):
+        day = (today - timedelta(days=days_ago)).isoformat()
+        if (today - timedelta(days=days_ago)).weekday() < 5:  # weekends: no papers
+            replay.days[day] = [
+                hub_wrapper(f"{day[2:4]}{day[5:7]}.{days_ago:02d}{index:03d}",
+                            f"Replayed paper {index} of {day}", day, upvotes=3 * index)
+                for index in range(3)]
+    with replay:
+        print(f"replaying /api/daily_papers on {replay.url}; try:\n"
+              f"  .venv/bin/papers-warehouse collect --endpoint {replay.url}\n"
+              "Ctrl-C stops it.", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait()
+
+
+if __name__ == "__main__":
+    serve_recent_days()

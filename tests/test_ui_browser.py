@@ -1,7 +1,8 @@
 """The Dagster UI, as a person uses it: `dagster dev` on a fresh instance and the bundled
 sample, driven in headless Chromium (Debian's /usr/bin/chromium through Playwright; Playwright
-never downloads a browser here). One server, one run: see the assets, press "Materialize all",
-watch the run succeed, and find the check results (with the GX Data Docs link) on the assets.
+never downloads a browser here). One server: see the assets, press "Materialize all" on the
+build job, watch the run succeed, and find the check results (with the GX Data Docs link) on
+the assets; then backfill three days of daily_papers from a local replay of the Hub's API.
 """
 
 import contextlib
@@ -20,6 +21,7 @@ import pytest
 
 from dagster_project.defs.instance import INSTANCE_CONFIG
 from tests.conftest import ROOT, SAMPLE
+from tests.hub_replay import HubReplay, hub_wrapper
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -27,6 +29,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-component-update", "--disable-sync"]
 SERVER_START_SECONDS = 120
 RUN_SECONDS = 300
+BACKFILL_DAYS = ("2026-11-30", "2026-12-01", "2026-12-02")  # within the dialog's last 90 days
 
 if not CHROMIUM.exists():
     message = f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium; .ci/run does)"
@@ -48,8 +51,20 @@ def _log_tail(log: Path, lines: int = 40) -> str:
 
 
 @pytest.fixture(scope="module")
-def dagster_ui(tmp_path_factory):
-    """`dagster dev` (webserver + daemon) on a throwaway instance and data dir; yields its URL."""
+def hub():
+    """The Hub's Daily Papers API, replayed on 127.0.0.1: three days of three papers."""
+    with HubReplay(page_cap=2) as replay:
+        for day in BACKFILL_DAYS:
+            replay.days[day] = [hub_wrapper(f"2512.{day[-2:]}{index:03d}",
+                                            f"Paper {index} of {day}", day, index)
+                                for index in range(3)]
+        yield replay
+
+
+@pytest.fixture(scope="module")
+def dagster_ui(tmp_path_factory, hub):
+    """`dagster dev` (webserver + daemon) on a throwaway instance and data dir, collecting
+    from the replayed Hub; yields its URL."""
     base = tmp_path_factory.mktemp("ui")
     home, raw = base / "dagster_home", base / "data" / "raw"
     home.mkdir()
@@ -60,7 +75,7 @@ def dagster_ui(tmp_path_factory):
     port = _free_port()
     log = base / "dagster-dev.log"
     env = {**os.environ, "DAGSTER_HOME": str(home),
-           "PAPERS_WAREHOUSE_DATA_DIR": str(raw.parent)}
+           "PAPERS_WAREHOUSE_DATA_DIR": str(raw.parent), "HF_ENDPOINT": hub.url}
     with open(log, "wb") as output:
         server = subprocess.Popen(
             [str(Path(sys.executable).parent / "dagster"), "dev", "-m",
@@ -120,7 +135,7 @@ def every_asset_label() -> list[str]:
     return sorted(key.path[-1] for key in defs.resolve_all_asset_keys())
 
 
-def test_materialize_all_from_the_asset_graph(dagster_ui, page):
+def test_materialize_all_from_the_build_job(dagster_ui, page):
     url, data_dir, log = dagster_ui
     page.goto(f"{url}/asset-groups")
     page.get_by_role("button", name="settings", exact=True).click()
@@ -128,6 +143,8 @@ def test_materialize_all_from_the_asset_graph(dagster_ui, page):
     for asset in every_asset_label():
         page.get_by_text(asset, exact=True).first.wait_for()
 
+    # The job's graph holds every asset but the partitioned daily_papers: no dialog.
+    page.goto(f"{url}/locations/dagster_project.defs.definitions/jobs/build_warehouse")
     page.get_by_role("button", name="Materialize all").click()
     page.get_by_text(re.compile(r"^Launched run")).first.wait_for()
     page.locator("a[href*='/runs/']", has_text="View").first.click()
@@ -148,3 +165,23 @@ def test_materialize_all_from_the_asset_graph(dagster_ui, page):
     page.goto(f"{url}/assets/warehouse")
     page.get_by_text("rows papers", exact=True).first.wait_for()
     page.get_by_text("preview papers", exact=True).first.wait_for()
+
+
+def test_backfill_a_range_of_days_from_the_ui(dagster_ui, page, hub):
+    url, data_dir, log = dagster_ui
+    page.goto(f"{url}/assets/daily_papers")
+    page.get_by_role("button", name="Materialize…").first.click()
+    selection = page.get_by_placeholder("No matching partitions")  # the range to backfill
+    selection.fill(f"[{BACKFILL_DAYS[0]}...{BACKFILL_DAYS[-1]}]")
+    selection.press("Enter")
+    page.get_by_role("button", name="Launch backfill").click()
+
+    expected = {f"{day}_daily_papers.json" for day in BACKFILL_DAYS}
+    deadline = time.monotonic() + RUN_SECONDS
+    while not expected <= {path.name for path in (data_dir / "raw").iterdir()}:
+        assert time.monotonic() < deadline, f"the backfill saved no files:\n{_log_tail(log)}"
+        time.sleep(1)
+    asked = {r["date"] for r in hub.requests if r["path"] == "/api/daily_papers"}
+    assert asked == set(BACKFILL_DAYS)
+    page.goto(f"{url}/assets/daily_papers?view=partitions")
+    page.get_by_text("3 partitions", exact=False).first.wait_for()

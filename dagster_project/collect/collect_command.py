@@ -97,7 +97,7 @@ def summary(report: CollectReport) -> str:
         skipped = (f"; {len(report.skipped):,} skipped (saved before and older than "
                    f"{RECENT_DAYS} days: --refresh fetches them again)")
     return (f"{plural(fetched, 'day')} fetched in {report.seconds:.1f} s, "
-            f"{plural(report.requests, 'request')}{rate}: {counts}{skipped}")
+            f"{plural(report.requests, 'page request')}{rate}: {counts}{skipped}")
 
 
 def _print_day(number: int, total: int, outcome: DayOutcome) -> None:

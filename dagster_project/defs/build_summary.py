@@ -4,6 +4,7 @@ import duckdb
 
 from dagster_project.command_hint import command
 from dagster_project.lake import catalog
+from dagster_project.raw.listing_record import NO_PAPERS
 from dagster_project.settings import DataPaths
 
 MAX_REJECTS_SHOWN = 10
@@ -93,15 +94,17 @@ def _root_cause(error) -> str:
 
 
 def _reject_lines(paths: DataPaths, lake_build) -> list[str]:
-    """This build's rejects, by file and line, so a bad file is named right away."""
+    """This build's rejects, by file and line, so a bad file is named right away. Files that
+    only say a day had no papers (a weekend's `[]`) are counted above, not listed."""
     if not isinstance(lake_build, int) or not catalog.exists(paths.lake):
         return []
     try:
         with catalog.connect(paths.lake, read_only=True) as connection:
             rows = connection.execute(
                 "select source_file, line_number, reason from lake.rejects "
-                "where lake_build = ? order by source_file, line_number "
-                f"limit {MAX_REJECTS_SHOWN}", [lake_build]).fetchall()
+                "where lake_build = ? and not starts_with(reason, ?) "
+                f"order by source_file, line_number limit {MAX_REJECTS_SHOWN}",
+                [lake_build, NO_PAPERS]).fetchall()
     except duckdb.Error:
         return []  # a summary never fails the build
     return [f"    rejected {file}{':' + str(line) if line else ''}: {reason}"

@@ -26,7 +26,6 @@ def arrow_table_schema(schema) -> dg.TableSchema:
     required_resource_keys={"build_lock"},
     specs=[
         dg.AssetSpec("lake_listings", group_name="lake", kinds={"ducklake"},
-                     deps=["daily_papers"],  # and any other file put into raw/
                      description="Parsed listings: lake.listings in the DuckLake lake.",
                      metadata={"dagster/column_schema": arrow_table_schema(LISTING_SCHEMA)}),
         dg.AssetSpec("lake_rejects", group_name="lake", kinds={"ducklake"},
