@@ -54,7 +54,6 @@ class DayOutcome:
 
 @dataclass
 class CollectReport:
-    days_asked: int = 0
     skipped: list[date] = field(default_factory=list)
     outcomes: list[DayOutcome] = field(default_factory=list)
     requests: int = 0
@@ -79,7 +78,6 @@ def collect_days(api: DailyPapersApi, raw_dir: Path, days: list[date], *,
     today = today or utc_today()
     settled_before = recent_days(today)[0]
     saved = collected_days(raw_dir)
-    report.days_asked = len(days)
     to_fetch = []
     for day in days:
         if day < settled_before and day in saved and not refresh:
