@@ -95,6 +95,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="output format (default: table)")
     _add_data_dir(search)
 
+    dashboard = commands.add_parser(
+        "dashboard", help="say where the dashboard is (DIR/dashboard.html)",
+        description="Print the path of DIR/dashboard.html, one self-contained page of charts "
+        "over the published warehouse (papers over time, top papers and their votes, "
+        "authors, rising keywords and categories, the build's health) that opens offline. "
+        "Every build that publishes writes it; this writes it anew when it is missing or "
+        "older than the warehouse.",
+    )
+    _add_data_dir(dashboard)
+
     forget = commands.add_parser(
         "forget", help="remove one raw file's rows from the lake (then build again)",
         description="The lake keeps the rows of raw files that were deleted; this removes "
@@ -145,6 +155,11 @@ def _run(args: argparse.Namespace, query: argparse.ArgumentParser) -> int:
 
         return run_search(args.terms, args.limit, args.since, args.format,
                           data_paths(args.data_dir).warehouse)
+    if args.command == "dashboard":
+        from dagster_project.serve.dashboard_command import run_dashboard
+
+        paths = data_paths(args.data_dir)
+        return run_dashboard(paths.root, paths.warehouse, paths.dashboard)
     if args.command == "forget":
         return _forget(args.file, args.data_dir)
     if args.command == "prepare":

@@ -44,6 +44,10 @@ class DataPaths:
         return self.root / "warehouse.duckdb"
 
     @property
+    def dashboard(self) -> Path:
+        return self.root / "dashboard.html"
+
+    @property
     def quality_docs(self) -> Path:
         return self.root / "quality"
 

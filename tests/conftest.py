@@ -34,6 +34,18 @@ def published_sample(tmp_path_factory, sample_dir) -> Path:
     return data_dir
 
 
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory) -> Path:
+    """The data dir of `make demo`: every bundled sample in data/raw (text page, Hub API
+    response, arXiv extract), built once for the session; tests only read it."""
+    from tests.pipeline_helpers import build
+
+    data_dir = tmp_path_factory.mktemp("demo") / "data"
+    shutil.copytree(SAMPLE.parent, data_dir / "raw")
+    assert build(data_dir) == 0
+    return data_dir
+
+
 @pytest.fixture(scope="session", autouse=True)
 def dagster_home(tmp_path_factory):
     """Runs go to a throwaway Dagster instance, not the developer's."""

@@ -1,15 +1,11 @@
 """`make demo` on the bundled samples (data/raw): every table has rows and every example
 the README gives returns something."""
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from dagster_project.warehouse.publish import PUBLISHED_TABLES
-from tests.pipeline_helpers import build, query
+from tests.pipeline_helpers import query
 
-BUNDLED = Path(__file__).resolve().parents[1] / "data" / "raw"
 README_EXAMPLES = [
     "select * from search_papers('equivariant world model') limit 10",
     "select s.title, search_snippet(p.abstract, 'cats') as snippet "
@@ -21,14 +17,6 @@ README_EXAMPLES = [
     "select day, papers, cumulative_papers from daily_counts order by day desc limit 7",
     "from authors_count",
 ]
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    data_dir = tmp_path_factory.mktemp("demo") / "data"
-    shutil.copytree(BUNDLED, data_dir / "raw")
-    assert build(data_dir) == 0
-    return data_dir
 
 
 @pytest.mark.parametrize("table", PUBLISHED_TABLES)

@@ -20,24 +20,15 @@ from pathlib import Path
 import pytest
 
 from dagster_project.defs.instance import INSTANCE_CONFIG
+from tests.browser import launch, require_chromium
 from tests.conftest import ROOT, SAMPLE
 from tests.hub_replay import HubReplay, hub_wrapper
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 SERVER_START_SECONDS = 120
 RUN_SECONDS = 300
 BACKFILL_DAYS = ("2026-11-30", "2026-12-01", "2026-12-02")  # within the dialog's last 90 days
 
-if not CHROMIUM.exists():
-    message = f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium; .ci/run does)"
-    if os.environ.get("CI"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message, allow_module_level=True)
-
-sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+sync_playwright = require_chromium()
 
 
 def _free_port() -> int:
@@ -115,7 +106,7 @@ def _stop(server: subprocess.Popen) -> None:
 @pytest.fixture(scope="module")
 def page(dagster_ui):
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
             page.set_default_timeout(60_000)  # the code location may still be loading

@@ -7,6 +7,7 @@ other work at import.
 import dagster as dg
 
 from dagster_project.defs.assets.daily_papers import HubApi, daily_papers
+from dagster_project.defs.assets.dashboard import dashboard
 from dagster_project.defs.assets.lake import lake_files
 from dagster_project.defs.assets.quality_checks import QUALITY_CHECKS
 from dagster_project.defs.assets.transform import dbt_models
@@ -25,7 +26,7 @@ from dagster_project.warehouse.dbt_project import dbt_resource
 __all__ = ["BUILD_JOB_NAME", "COLLECT_JOB_NAME", "defs"]
 
 defs = dg.Definitions(
-    assets=[daily_papers, lake_files, dbt_models, warehouse],
+    assets=[daily_papers, lake_files, dbt_models, warehouse, dashboard],
     asset_checks=QUALITY_CHECKS,
     jobs=[build_warehouse, collect_daily_papers],
     sensors=[raw_files_sensor],
