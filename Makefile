@@ -28,20 +28,23 @@ test: prepare
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
-# The Dagster UI (webserver + daemon, so the raw-files sensor runs) on the project's instance.
+# The Dagster UI (webserver + daemon, so the raw-files sensor runs) on the project's instance,
+# and beside it the docs site its links point to (dashboard, Data Docs, dbt docs) on :3001.
 ui: prepare
-	$(BIN)/dagster dev -m dagster_project.defs.definitions
+	$(BIN)/papers-warehouse docs --data-dir $(PAPERS_WAREHOUSE_DATA_DIR) & site=$$!; \
+	  trap 'kill $$site 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/dagster dev -m dagster_project.defs.definitions
 
-# dbt's docs as one self-contained page. The catalog (column types, row counts) is read from
-# the build file, so a fresh clone builds the sample first.
-DBT_DOCS := dbt/target/docs/static_index.html
+# dbt's docs as one self-contained page, then the docs site that serves them with the
+# dashboard and the Data Docs. The catalog (column types, row counts) is read from the build
+# file, so a fresh clone builds the sample first.
 docs: prepare
 	test -f $(PAPERS_WAREHOUSE_DATA_DIR)/build/warehouse.duckdb \
 	  || $(BIN)/papers-warehouse build --data-dir $(PAPERS_WAREHOUSE_DATA_DIR) \
 	  || test -f $(PAPERS_WAREHOUSE_DATA_DIR)/build/warehouse.duckdb
 	cd dbt && ../$(BIN)/dbt docs generate --profiles-dir . --project-dir . \
 	  --target-path target/docs --static --quiet
-	@echo "dbt docs: open file://$(CURDIR)/$(DBT_DOCS)"
+	$(BIN)/papers-warehouse docs --data-dir $(PAPERS_WAREHOUSE_DATA_DIR)
 
 # The everyday commands on the sample against the stack floor (~2 min), collecting 30
 # replayed days against the HTTP floor (~5 s), then the scale runs.

@@ -105,6 +105,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     _add_data_dir(dashboard)
 
+    docs = commands.add_parser(
+        "docs", help="serve the dashboard, Data Docs and dbt docs on 127.0.0.1",
+        description="Serve DIR/dashboard.html, the Great Expectations Data Docs (DIR/quality) "
+        "and dbt's docs (`make docs` writes them) on http://127.0.0.1:PORT/, the site every "
+        "link in the Dagster UI points to. Ctrl-C stops it.",
+    )
+    docs.add_argument("--port", type=_positive_int, default=None,
+                      help="the port (default: $PAPERS_WAREHOUSE_DOCS_PORT, else 3001; the "
+                      "UI's links use that setting)")
+    _add_data_dir(docs)
+
     forget = commands.add_parser(
         "forget", help="remove one raw file's rows from the lake (then build again)",
         description="The lake keeps the rows of raw files that were deleted; this removes "
@@ -160,6 +171,10 @@ def _run(args: argparse.Namespace, query: argparse.ArgumentParser) -> int:
 
         paths = data_paths(args.data_dir)
         return run_dashboard(paths.root, paths.warehouse, paths.dashboard)
+    if args.command == "docs":
+        from dagster_project.serve.docs_site import docs_port, serve
+
+        return serve(data_paths(args.data_dir), args.port or docs_port())
     if args.command == "forget":
         return _forget(args.file, args.data_dir)
     if args.command == "prepare":

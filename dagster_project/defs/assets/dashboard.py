@@ -22,7 +22,7 @@ def dashboard(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     paths = data_paths()
     passed, total = _checks_of_this_run(context)
     target = write_dashboard(paths.warehouse, paths.dashboard,
-                             BuildHealth(passed, total, context.run_id))
+                             BuildHealth(passed, total, context.run.run_id))
     context.log.info(f"dashboard written: {target}")
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(target)),

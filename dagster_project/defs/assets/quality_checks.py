@@ -11,9 +11,11 @@ import dagster as dg
 
 from dagster_project.lake import catalog
 from dagster_project.lake.tables import lake_identity, latest_lake_build
+from dagster_project.serve.docs_site import docs_url
 from dagster_project.settings import data_paths
 from dagster_project.warehouse import quality_process, suite_runs
 from dagster_project.warehouse.build_state import raw_validated_through, record_raw_validated
+from dagster_project.warehouse.data_docs import localize
 from dagster_project.warehouse.quality import SuiteOutcome
 
 # suite name → the asset it checks; the suite name is also the table in the build file.
@@ -29,7 +31,8 @@ def _check_result(outcome: SuiteOutcome, **extra) -> dg.AssetCheckResult:
         metadata["not applicable"] = (f"{outcome.not_applicable} aggregate expectations: the "
                                       "table is empty, as it should be (no papers)")
     if outcome.docs_index:
-        metadata["data docs"] = dg.MetadataValue.url(Path(outcome.docs_index).as_uri())
+        localize(Path(outcome.docs_index).parent)  # styled and listed with no network
+        metadata["data docs"] = dg.MetadataValue.url(docs_url("quality/index.html"))
     return dg.AssetCheckResult(passed=outcome.success, metadata=metadata,
                                severity=dg.AssetCheckSeverity.ERROR)
 

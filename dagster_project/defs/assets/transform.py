@@ -10,6 +10,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from dagster_project.defs.table_metadata import Relation, read_table_facts, table_metadata
 from dagster_project.lake import catalog
 from dagster_project.lake.tables import lake_totals
+from dagster_project.serve.docs_site import DBT_DOCS_PAGE, docs_url
 from dagster_project.settings import data_paths
 from dagster_project.warehouse.build_state import (
     fingerprint,
@@ -26,9 +27,6 @@ from dagster_project.warehouse.up_to_date import record_up_to_date
 SMALL_LAKE_LISTINGS = 200_000
 SMALL_LAKE_DBT_THREADS = 4
 
-# `make docs` writes dbt's docs here as one self-contained page (dbt docs generate --static).
-DBT_DOCS_PAGE = DBT_PROJECT.project_dir / "target" / "docs" / "static_index.html"
-
 
 class PapersDbtTranslator(DagsterDbtTranslator):
     """The single place that maps dbt nodes to Dagster groups and metadata."""
@@ -41,8 +39,9 @@ class PapersDbtTranslator(DagsterDbtTranslator):
     def get_metadata(self, dbt_resource_props):
         metadata = dict(super().get_metadata(dbt_resource_props))
         if dbt_resource_props["resource_type"] == "model":
-            page = f"{DBT_DOCS_PAGE.as_uri()}#!/model/{dbt_resource_props['unique_id']}"
-            metadata["dbt docs (make docs)"] = dg.MetadataValue.url(page)
+            # `make docs` writes the page; `papers-warehouse docs` serves it.
+            page = f"dbt/{DBT_DOCS_PAGE}#!/model/{dbt_resource_props['unique_id']}"
+            metadata["dbt docs (make docs)"] = dg.MetadataValue.url(docs_url(page))
         return metadata
 
 
