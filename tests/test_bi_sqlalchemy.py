@@ -18,7 +18,8 @@ import pytest
 from sqlalchemy.pool import NullPool
 
 from bi.sqlalchemy_reader import engine, snapshot
-from tests.pipeline_helpers import build
+from dagster_project.warehouse.publish import PUBLISHED_TABLES
+from tests.pipeline_helpers import build, query
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -145,3 +146,25 @@ def test_readers_see_whole_versions_while_two_builds_publish(data_dir):
         assert seen == sorted(seen), f"{mode} went back to an older version"
         assert seen[-1] == 2
 
+
+
+def test_bi_tools_reflect_the_analyst_tables_only(demo):
+    """What a BI tool's pickers and pandas do: list tables and views, reflect columns, read a
+    whole table. The search index's tables stay out of the lists."""
+    import pandas as pd
+    import sqlalchemy as sa
+
+    readers = engine(demo / "warehouse.duckdb", poolclass=NullPool)
+    try:
+        inspector = sa.inspect(readers)
+        assert set(inspector.get_table_names()) == set(PUBLISHED_TABLES)
+        assert set(inspector.get_view_names()) == {name for (name,) in query(
+            demo, "select table_name from information_schema.tables "
+                  "where table_schema = 'main' and table_type = 'VIEW'")}
+        columns = {column["name"]: column for column in inspector.get_columns("papers")}
+        assert {"paper_id", "title", "upvotes", "published_date"} <= columns.keys()
+        papers = pd.read_sql_table("papers", readers)
+        assert len(papers) == query(demo, "select count(*) from papers")[0][0]
+        assert list(papers.columns) == list(columns)
+    finally:
+        readers.dispose()

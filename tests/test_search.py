@@ -227,7 +227,7 @@ def test_refresh_patches_only_what_changed(scratch):
     assert (patched.papers, patched.added, patched.removed, patched.rebuilt) == (5, 2, 1, False)
     patched_results = results(scratch)
 
-    scratch.execute("drop schema search_index cascade")
+    scratch.execute("drop schema pg_search_index cascade")
     rebuilt = refresh_index(scratch)
     assert rebuilt.rebuilt
     assert results(scratch) == patched_results

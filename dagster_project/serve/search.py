@@ -1,7 +1,7 @@
 """Full-text search over paper titles and abstracts: a BM25 index kept in the warehouse.
 
 The index is built at publish time in the build file, so the published warehouse carries it
-and searching needs no setup. It lives in schema `search_index`, and two macros in the main
+and searching needs no setup. It lives in schema `pg_search_index`, and two macros in the main
 schema use it, so BI tools and the CLI rank the same way:
 
     select * from search_papers('equivariant world model')       -- best first
@@ -31,7 +31,10 @@ from dagster_project import duckdb_extensions
 from dagster_project.duckdb_extensions import sql_string
 from dagster_project.serve.sql_helpers import comments_sql
 
-SCHEMA = "search_index"
+# The pg_ prefix keeps the index's tables out of BI tools' table pickers: duckdb-engine (what
+# Superset and other SQLAlchemy tools use) lists every schema's tables except pg_* ones.
+SCHEMA = "pg_search_index"
+LEGACY_SCHEMAS = ("search_index",)  # where earlier builds kept it: dropped on the rebuild
 # Bump when the tokenizer, stemmer, stop words or table layout change: the next publish then
 # rebuilds the index from scratch instead of refreshing it.
 INDEX_VERSION = 1
@@ -195,7 +198,8 @@ def create_search_macros(connection: duckdb.DuckDBPyConnection) -> None:
 def _reset_if_outdated(connection: duckdb.DuckDBPyConnection) -> bool:
     if _current_version(connection) == INDEX_VERSION and not _mostly_changed(connection):
         return False
-    connection.execute(f"drop schema if exists {SCHEMA} cascade")
+    for schema in (SCHEMA, *LEGACY_SCHEMAS):
+        connection.execute(f"drop schema if exists {schema} cascade")
     connection.execute(INDEX_TABLES)
     connection.execute(comments_sql(INDEX_COMMENTS))
     return True
