@@ -26,6 +26,7 @@ demo: prepare
 
 test: prepare
 	$(BIN)/ruff check .
+	$(BIN)/dg check defs
 	$(BIN)/pytest
 
 # The Dagster UI (webserver + daemon, so the raw-files sensor runs) on the project's instance,
@@ -33,7 +34,7 @@ test: prepare
 ui: prepare
 	$(BIN)/papers-warehouse docs --data-dir $(PAPERS_WAREHOUSE_DATA_DIR) & site=$$!; \
 	  trap 'kill $$site 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/dagster dev -m dagster_project.defs.definitions
+	  $(BIN)/dg dev
 
 # dbt's docs as one self-contained page, then the docs site that serves them with the
 # dashboard and the Data Docs. The catalog (column types, row counts) is read from the build

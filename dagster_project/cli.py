@@ -147,7 +147,7 @@ def _run(args: argparse.Namespace, query: argparse.ArgumentParser) -> int:
         return run_collect(args.date, args.since, args.until, args.endpoint, args.data_dir,
                            args.refresh, args.retries)
     if args.command == "build":
-        from dagster_project.defs.build_command import run_build
+        from dagster_project.commands.build_command import run_build
 
         return run_build(args.data_dir)
     if args.command == "query":
@@ -178,7 +178,7 @@ def _run(args: argparse.Namespace, query: argparse.ArgumentParser) -> int:
     if args.command == "forget":
         return _forget(args.file, args.data_dir)
     if args.command == "prepare":
-        from dagster_project.defs.instance import ensure_dagster_home
+        from dagster_project.commands.instance import ensure_dagster_home
         from dagster_project.settings import use_data_dir
         from dagster_project.warehouse.dbt_project import manifest_is_stale, prepare_manifest
 

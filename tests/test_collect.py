@@ -17,9 +17,10 @@ import pytest
 
 from dagster_project.cli import main
 from dagster_project.collect.listing_days import utc_today
+from dagster_project.definitions import defs
 from dagster_project.defs.assets.daily_papers import HubApi, daily_papers
 from dagster_project.defs.automation import collect_recent_days
-from dagster_project.defs.definitions import COLLECT_JOB_NAME, defs
+from dagster_project.defs.jobs import COLLECT_JOB_NAME
 from dagster_project.settings import DATA_DIR_ENV
 from tests.hub_replay import (
     HubReplay,
@@ -283,7 +284,7 @@ def test_the_collect_job_reads_hf_endpoint_and_fails_a_bad_day(hub, data_dir, mo
     monkeypatch.setenv(DATA_DIR_ENV, str(data_dir))
     monkeypatch.setenv("HF_ENDPOINT", hub.url)
     hub.faults[(OLD_DAY, 0)].append(html_error_page())
-    job = defs.resolve_job_def(COLLECT_JOB_NAME)
+    job = defs().resolve_job_def(COLLECT_JOB_NAME)
     failed = job.execute_in_process(partition_key=OLD_DAY, raise_on_error=False)
     assert not failed.success
     failure = next(event for event in failed.all_events if event.is_step_failure)
@@ -299,7 +300,7 @@ def test_the_morning_schedule_collects_the_last_15_days():
     assert collect_recent_days.default_status == dg.DefaultScheduleStatus.STOPPED
     context = dg.build_schedule_context(
         scheduled_execution_time=datetime(2025, 12, 12, 5, tzinfo=UTC),
-        repository_def=defs.get_repository_def())
+        repository_def=defs().get_repository_def())
     requests = collect_recent_days.evaluate_tick(context).run_requests
     assert [request.partition_key for request in requests] == [
         (datetime(2025, 11, 28) + timedelta(days=offset)).date().isoformat()

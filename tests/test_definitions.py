@@ -9,9 +9,10 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from dagster_project.definitions import defs as load_defs
 from dagster_project.defs.assets.transform import PapersDbtTranslator
 from dagster_project.defs.automation import daily_build, raw_dir_fingerprint, raw_files_sensor
-from dagster_project.defs.definitions import BUILD_JOB_NAME, defs
+from dagster_project.defs.jobs import BUILD_JOB_NAME
 from dagster_project.settings import DATA_DIR_ENV
 from dagster_project.warehouse.dbt_project import DBT_PROJECT
 from dagster_project.warehouse.publish import PUBLISHED_TABLES
@@ -20,6 +21,9 @@ from tests.conftest import SAMPLE
 GX_CHECKS = {"lake_listings": "gx_raw_listings", "papers": "gx_papers",
              "authors_count": "gx_authors_count", "daily_counts": "gx_daily_counts",
              "rejects": "gx_rejects"}
+
+
+defs = load_defs()
 
 
 @pytest.fixture(scope="module")

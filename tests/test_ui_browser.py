@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.defs.instance import INSTANCE_CONFIG
+from dagster_project.commands.instance import INSTANCE_CONFIG
 from dagster_project.serve.docs_site import DocsHandler
 from dagster_project.settings import data_paths
 from tests.browser import launch, require_chromium
@@ -79,8 +79,7 @@ def dagster_ui(tmp_path_factory, hub):
     threading.Thread(target=docs_site.serve_forever, daemon=True).start()
     with open(log, "wb") as output:
         server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "dagster"), "dev", "-m",
-             "dagster_project.defs.definitions", "-h", "127.0.0.1", "-p", str(port)],
+            [str(Path(sys.executable).parent / "dg"), "dev", "-h", "127.0.0.1", "-p", str(port)],
             cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,  # its own process group: the teardown ends all of it
         )
@@ -123,7 +122,7 @@ def page(dagster_ui):
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
             page.set_default_timeout(60_000)  # the code location may still be loading
             # No "Join the Dagster community" dialog: the instance switches it off
-            # (nux: enabled: false in defs/dagster.yaml); it covered menus 1 time in 3.
+            # (nux: enabled: false in commands/dagster.yaml); it covered menus 1 time in 3.
             yield page
         finally:
             browser.close()
@@ -131,9 +130,9 @@ def page(dagster_ui):
 
 def every_asset_label() -> list[str]:
     """Every asset of the code location, as the graph labels it (the last key part)."""
-    from dagster_project.defs.definitions import defs
+    from dagster_project.definitions import defs
 
-    return sorted(key.path[-1] for key in defs.resolve_all_asset_keys())
+    return sorted(key.path[-1] for key in defs().resolve_all_asset_keys())
 
 
 def test_materialize_all_from_the_build_job(dagster_ui, page):
@@ -145,7 +144,7 @@ def test_materialize_all_from_the_build_job(dagster_ui, page):
         page.get_by_text(asset, exact=True).first.wait_for()
 
     # The job's graph holds every asset but the partitioned daily_papers: no dialog.
-    page.goto(f"{url}/locations/dagster_project.defs.definitions/jobs/build_warehouse")
+    page.goto(f"{url}/locations/papers_warehouse/jobs/build_warehouse")
     page.get_by_role("button", name="Materialize all").click()
     page.get_by_text(re.compile(r"^Launched run")).first.wait_for()
     page.locator("a[href*='/runs/']", has_text="View").first.click()

@@ -3,7 +3,7 @@
 Ctrl-C stops a build by raising an interrupt in whatever step is running; Dagster logs that
 as a failure of the step and of the run, stack and all (~60 lines), though nothing failed.
 The event log in the instance keeps every record (the UI shows them); the terminal gets the
-build command's one line instead (defs/build_command.py).
+build command's one line instead (commands/build_command.py).
 """
 
 import logging

@@ -3,7 +3,7 @@
 import sys
 import time
 
-from dagster_project.defs.instance import cli_instance, ensure_dagster_home
+from dagster_project.commands.instance import cli_instance, ensure_dagster_home
 from dagster_project.settings import use_data_dir
 
 UP_TO_DATE = ("up to date: nothing in {raw}, the lake or the code changed since the last "
@@ -36,11 +36,12 @@ def run_build(data_dir: str | None) -> int:
 
     from dagster._core.utils import make_new_run_id
 
-    from dagster_project.defs.build_summary import summarize
-    from dagster_project.defs.definitions import BUILD_JOB_NAME, defs
+    from dagster_project.commands.build_summary import summarize
+    from dagster_project.definitions import defs
+    from dagster_project.defs.jobs import BUILD_JOB_NAME
 
     started = time.monotonic()
-    job = defs.resolve_job_def(BUILD_JOB_NAME)
+    job = defs().resolve_job_def(BUILD_JOB_NAME)
     instance = cli_instance()
     run_id = make_new_run_id()
     try:

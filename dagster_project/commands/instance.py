@@ -15,7 +15,7 @@ from dagster_project.settings import PROJECT_ROOT
 INSTANCE_CONFIG = Path(__file__).with_name("dagster.yaml")
 CLI_CONFIG_NAME = "dagster_cli.yaml"
 NO_COMPUTE_LOGS = """
-# Written by dagster_project/defs/instance.py: the CLI's view of this instance.
+# Written by dagster_project/commands/instance.py: the CLI's view of this instance.
 compute_logs:
   module: dagster._core.storage.noop_compute_log_manager
   class: NoOpComputeLogManager
