@@ -2,7 +2,6 @@
 VENV   := .venv
 PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
-export DAGSTER_HOME ?= $(CURDIR)/.dagster
 export PAPERS_WAREHOUSE_DATA_DIR ?= $(CURDIR)/data
 
 .PHONY: demo test lint ui docs bench bench-everyday lock prepare clean
@@ -29,12 +28,10 @@ test: prepare
 	$(BIN)/dg check defs
 	$(BIN)/pytest
 
-# The Dagster UI (webserver + daemon, so the raw-files sensor runs) on the project's instance,
-# and beside it the docs site its links point to (dashboard, Data Docs, dbt docs) on :3001.
+# The Dagster UI (dg dev: webserver + daemon, so the raw-files sensor runs) on the data dir's
+# own instance (data/.dagster), and beside it the docs site its links point to, on :3001.
 ui: prepare
-	$(BIN)/papers-warehouse docs --data-dir $(PAPERS_WAREHOUSE_DATA_DIR) & site=$$!; \
-	  trap 'kill $$site 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/dg dev
+	$(BIN)/papers-warehouse ui --data-dir $(PAPERS_WAREHOUSE_DATA_DIR)
 
 # dbt's docs as one self-contained page, then the docs site that serves them with the
 # dashboard and the Data Docs. The catalog (column types, row counts) is read from the build
@@ -61,7 +58,7 @@ lock:
 	$(BIN)/uv pip compile requirements.in --python-version 3.11 -o requirements.lock
 
 clean:
-	rm -rf $(VENV) dbt/target dbt/logs .dagster data/lake data/build data/warehouse.duckdb data/quality
+	rm -rf $(VENV) dbt/target dbt/logs .dagster data/.dagster data/lake data/build data/warehouse.duckdb data/quality
 
 # Apache Superset 6.1.0 reading the warehouse through its REST API (tests/test_superset.py).
 # Superset gets a venv of its own (~710 MB, cached in ~/.cache/papers-warehouse/superset-venv

@@ -126,9 +126,21 @@ def main(argv: list[str] | None = None) -> int:
 
     commands.add_parser(
         "prepare", help="parse the dbt project and set up the local Dagster instance",
-        description="Run `dbt parse` to write dbt/target/manifest.json and create "
-        "$DAGSTER_HOME (default ./.dagster). `make` does this.",
+        description="Run `dbt parse` to write dbt/target/manifest.json and create the "
+        "default data dir's Dagster instance (data/.dagster). `make` does this.",
     )
+
+    ui = commands.add_parser(
+        "ui", help="the Dagster UI of a data dir, and the docs site beside it",
+        description="Start `dg dev` (the Dagster UI and daemon: sensor, schedules) on DIR's "
+        "own instance (DIR/.dagster: only this data dir's runs and row counts), and the docs "
+        "site its links point to. Ctrl-C stops both.",
+    )
+    ui.add_argument("--port", type=_positive_int, default=3000,
+                    help="the UI's port (default: 3000)")
+    ui.add_argument("--docs-port", type=_positive_int, default=None,
+                    help="the docs site's port (default: $PAPERS_WAREHOUSE_DOCS_PORT, else 3001)")
+    _add_data_dir(ui)
 
     args = parser.parse_args(argv)
     if args.command in ("query", "search"):
@@ -182,11 +194,16 @@ def _run(args: argparse.Namespace, query: argparse.ArgumentParser) -> int:
         from dagster_project.settings import use_data_dir
         from dagster_project.warehouse.dbt_project import manifest_is_stale, prepare_manifest
 
-        use_data_dir(None)  # dbt's profile and sources read the data dir setting
+        paths = use_data_dir(None)  # dbt's profile and sources read the data dir setting
         if manifest_is_stale():
             prepare_manifest()
-        print(f"dbt manifest ready; Dagster instance at {ensure_dagster_home()}")
+        print(f"dbt manifest ready; Dagster instance at {ensure_dagster_home(paths)}")
         return 0
+    if args.command == "ui":
+        from dagster_project.commands.ui_command import run_ui
+        from dagster_project.serve.docs_site import docs_port
+
+        return run_ui(args.data_dir, args.port, args.docs_port or docs_port())
     return 2
 
 

@@ -18,8 +18,7 @@ NEW_PAGE = Path(__file__).with_name("fixtures") / "daily_papers.json"
 CLI = Path(sys.executable).with_name("papers-warehouse")
 
 
-def test_ctrl_c_cancels_the_run_and_leaves_the_warehouse(published_sample, tmp_path,
-                                                         dagster_home):
+def test_ctrl_c_cancels_the_run_and_leaves_the_warehouse(published_sample, tmp_path):
     data_dir = tmp_path / "data"
     shutil.copytree(published_sample, data_dir)
     warehouse = data_dir / "warehouse.duckdb"
@@ -29,8 +28,7 @@ def test_ctrl_c_cancels_the_run_and_leaves_the_warehouse(published_sample, tmp_p
     # As a terminal does: SIGINT to the whole process group, here once dbt is running.
     build_process = subprocess.Popen(
         [str(CLI), "build", "--data-dir", str(data_dir)], stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, start_new_session=True,
-        env={**os.environ, "DAGSTER_HOME": str(dagster_home)})
+        stderr=subprocess.STDOUT, text=True, start_new_session=True)
     seen = []
     for line in build_process.stdout:
         seen.append(line)
@@ -46,7 +44,7 @@ def test_ctrl_c_cancels_the_run_and_leaves_the_warehouse(published_sample, tmp_p
     assert hashlib.sha256(warehouse.read_bytes()).hexdigest() == before
 
     run_id = line.split("Dagster run ")[1].split()[0]
-    run = dg.DagsterInstance.get().get_run_by_id(run_id)
+    run = dg.DagsterInstance.from_config(str(data_dir / ".dagster")).get_run_by_id(run_id)
     assert run.status == dg.DagsterRunStatus.CANCELED
     assert run.tags["papers_warehouse/data_dir"] == str(data_dir.resolve())
 

@@ -4,6 +4,7 @@ import sys
 import time
 
 from dagster_project.commands.instance import cli_instance, ensure_dagster_home
+from dagster_project.defs.run_tags import run_tags
 from dagster_project.settings import use_data_dir
 
 UP_TO_DATE = ("up to date: nothing in {raw}, the lake or the code changed since the last "
@@ -23,7 +24,7 @@ def run_build(data_dir: str | None) -> int:
     if is_up_to_date(paths):
         print(UP_TO_DATE.format(raw=paths.raw, warehouse=paths.warehouse))
         return 0
-    ensure_dagster_home()
+    ensure_dagster_home(paths)
     from dagster_project.warehouse import quality_process
 
     quality_process.start()  # GX loads in its own process while Dagster loads here
@@ -42,26 +43,18 @@ def run_build(data_dir: str | None) -> int:
 
     started = time.monotonic()
     job = defs().resolve_job_def(BUILD_JOB_NAME)
-    instance = cli_instance()
+    instance = cli_instance(paths)
     run_id = make_new_run_id()
     try:
         result = job.execute_in_process(instance=instance, run_config=QUIET_LOGS,
                                         raise_on_error=False, run_id=run_id,
-                                        tags=run_tags(paths))
+                                        tags=run_tags("cli", paths.root))
     except KeyboardInterrupt:  # a second Ctrl-C, while Dagster was already stopping
         result = None
     if result is None or was_interrupted(result):
         return _interrupted(instance, run_id, paths)
     print(summarize(result, paths, time.monotonic() - started))
     return 0 if result.success else 1
-
-
-DATA_DIR_TAG = "papers_warehouse/data_dir"
-
-
-def run_tags(paths) -> dict[str, str]:
-    """Tags of a CLI run: its data dir (filter the UI's Runs list by it) and where from."""
-    return {DATA_DIR_TAG: str(paths.root), "papers_warehouse/started_by": "cli"}
 
 
 def was_interrupted(result) -> bool:

@@ -1,4 +1,6 @@
-"""The project's local Dagster instance, shared by the CLI build and `make ui`.
+"""Each data dir's own Dagster instance, DIR/.dagster: its run history, materializations and
+row counts, so the UI of one data dir never shows another's. The CLI build, `papers-warehouse
+ui` and the runs they start all use it (DAGSTER_HOME is set to it for the process).
 
 The CLI opens the same instance (the same run and event storage) with one difference: its
 runs capture no compute logs. A terminal build prints its output where the user is; the
@@ -10,7 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
-from dagster_project.settings import PROJECT_ROOT
+from dagster_project.settings import DataPaths
 
 INSTANCE_CONFIG = Path(__file__).with_name("dagster.yaml")
 CLI_CONFIG_NAME = "dagster_cli.yaml"
@@ -22,9 +24,14 @@ compute_logs:
 """
 
 
-def ensure_dagster_home() -> Path:
-    """$DAGSTER_HOME (default ./.dagster), created with our dagster.yaml if new."""
-    home = Path(os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster")))
+def instance_home(paths: DataPaths) -> Path:
+    return paths.root / ".dagster"
+
+
+def ensure_dagster_home(paths: DataPaths) -> Path:
+    """DIR/.dagster, created with our dagster.yaml if new, and made this process's
+    DAGSTER_HOME (Dagster reads it for the instance and its own settings)."""
+    home = instance_home(paths)
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "dagster.yaml").exists():
         shutil.copyfile(INSTANCE_CONFIG, home / "dagster.yaml")
@@ -32,12 +39,13 @@ def ensure_dagster_home() -> Path:
     if not (home / CLI_CONFIG_NAME).exists() or \
             (home / CLI_CONFIG_NAME).read_text(encoding="utf-8") != cli_config:
         (home / CLI_CONFIG_NAME).write_text(cli_config, encoding="utf-8")
+    os.environ["DAGSTER_HOME"] = str(home)
     return home
 
 
-def cli_instance():
-    """The instance, for a run started from the CLI (no compute log capture)."""
+def cli_instance(paths: DataPaths):
+    """The data dir's instance, for a run started from the CLI (no compute log capture)."""
     import dagster as dg
 
-    return dg.DagsterInstance.from_config(str(ensure_dagster_home()),
+    return dg.DagsterInstance.from_config(str(ensure_dagster_home(paths)),
                                           config_filename=CLI_CONFIG_NAME)

@@ -13,6 +13,7 @@ import dagster as dg
 
 from dagster_project.collect.listing_days import days_between, recent_days
 from dagster_project.defs.jobs import build_warehouse, collect_daily_papers
+from dagster_project.defs.run_tags import run_tags
 from dagster_project.settings import data_paths
 
 SENSOR_INTERVAL_SECONDS = 30
@@ -58,7 +59,8 @@ def raw_files_decision(current: str, cursor: str | None) -> dg.SensorResult:
         return dg.SensorResult(skip_reason="no new or changed raw files", cursor=current)
     # No run key: Dagster would skip a listing seen before (a file removed, then put back).
     return dg.SensorResult(
-        run_requests=[dg.RunRequest(tags={"papers_warehouse/raw_listing": current[:16]})],
+        run_requests=[dg.RunRequest(tags={"papers_warehouse/raw_listing": current[:16],
+                                          **run_tags("sensor")})],
         cursor=current)
 
 
@@ -88,6 +90,7 @@ daily_build = dg.ScheduleDefinition(
     # Off by default: the sensor already reacts to new files; switch this on for a build
     # at a fixed time (e.g. when raw files arrive on a share whose mtimes cannot be trusted).
     default_status=dg.DefaultScheduleStatus.STOPPED,
+    tags=run_tags("schedule"),
     description="Builds the warehouse every day at 06:00 UTC. A build with nothing new "
     "skips dbt, the checks and the publish.",
 )
@@ -107,5 +110,5 @@ daily_build = dg.ScheduleDefinition(
 def collect_recent_days(context: dg.ScheduleEvaluationContext) -> list[dg.RunRequest]:
     today = context.scheduled_execution_time.date()
     return [dg.RunRequest(run_key=f"{day}@{today}", partition_key=day.isoformat(),
-                          tags={"papers_warehouse/started_by": "schedule"})
+                          tags=run_tags("schedule"))
             for day in days_between(*recent_days(today))]

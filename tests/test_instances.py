@@ -1,0 +1,28 @@
+"""Each data dir has its own Dagster instance (DIR/.dagster): the UI of one never shows
+another's runs or row counts."""
+
+import dagster as dg
+
+from dagster_project.defs.run_tags import DATA_DIR_TAG, STARTED_BY_TAG
+from tests.pipeline_helpers import scalar
+
+
+def _instance(data_dir) -> dg.DagsterInstance:
+    return dg.DagsterInstance.from_config(str(data_dir / ".dagster"))
+
+
+def _published_rows(instance: dg.DagsterInstance) -> int:
+    """What the UI shows on the warehouse asset: its latest materialization's row count."""
+    event = instance.get_latest_materialization_event(dg.AssetKey("warehouse"))
+    return event.asset_materialization.metadata["rows papers"].value
+
+
+def test_two_data_dirs_keep_their_own_history(published_sample, demo):
+    for data_dir in (published_sample, demo):
+        instance = _instance(data_dir)
+        runs = instance.get_runs()
+        assert runs, data_dir
+        assert {run.tags[DATA_DIR_TAG] for run in runs} == {str(data_dir.resolve())}
+        assert {run.tags[STARTED_BY_TAG] for run in runs} == {"cli"}
+        assert _published_rows(instance) == scalar(data_dir, "select count(*) from papers")
+    assert _published_rows(_instance(published_sample)) != _published_rows(_instance(demo))
