@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         "new files in DIR/raw into DIR/lake, build the tables with dbt, validate them, and "
         "publish DIR/warehouse.duckdb only if every blocking check passed.",
     )
+    build.add_argument("--verbose", action="store_true",
+                       help="print the whole run log (dbt's line per model and test, "
+                       "Dagster's step events) instead of one line per stage")
     _add_data_dir(build)
 
     query = commands.add_parser(
@@ -161,7 +164,7 @@ def _run(args: argparse.Namespace, query: argparse.ArgumentParser) -> int:
     if args.command == "build":
         from dagster_project.commands.build_command import run_build
 
-        return run_build(args.data_dir)
+        return run_build(args.data_dir, args.verbose)
     if args.command == "query":
         from dagster_project.serve.query_command import QueryRefused, output_format, run_query
 

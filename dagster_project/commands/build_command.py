@@ -1,5 +1,6 @@
-"""`papers-warehouse build`: run the Dagster job in-process on the project's instance."""
+"""`papers-warehouse build`: run the Dagster job in-process on the data dir's instance."""
 
+import logging
 import sys
 import time
 
@@ -10,10 +11,15 @@ from dagster_project.settings import use_data_dir
 UP_TO_DATE = ("up to date: nothing in {raw}, the lake or the code changed since the last "
               "publish of {warehouse}; nothing to check, nothing published (no Dagster run)")
 INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
-QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+# The stages as they go (defs/build_progress.py); --verbose: every record of the run log.
+PROGRESS_LOGS = {"loggers": {"progress": {}}}
+VERBOSE_LOGS = {"loggers": {"console": {"config": {"log_level": "DEBUG"}}}}
+# Dagster's executor warns through Python logging that a downstream step "will proceed without
+# gating" when a build with nothing new skipped dbt (so its checks emitted nothing): expected.
+EXECUTOR_LOGGER = "dagster._core.execution.plan.active"
 
 
-def run_build(data_dir: str | None) -> int:
+def run_build(data_dir: str | None, verbose: bool = False) -> int:
     paths = use_data_dir(data_dir)
     if not paths.raw.is_dir():
         print(f"error: no raw dir at {paths.raw}; create it and put scraped pages there "
@@ -46,7 +52,10 @@ def run_build(data_dir: str | None) -> int:
     instance = cli_instance(paths)
     run_id = make_new_run_id()
     try:
-        result = job.execute_in_process(instance=instance, run_config=QUIET_LOGS,
+        if not verbose:
+            logging.getLogger(EXECUTOR_LOGGER).setLevel(logging.ERROR)
+        result = job.execute_in_process(instance=instance,
+                                        run_config=VERBOSE_LOGS if verbose else PROGRESS_LOGS,
                                         raise_on_error=False, run_id=run_id,
                                         tags=run_tags("cli", paths.root))
     except KeyboardInterrupt:  # a second Ctrl-C, while Dagster was already stopping

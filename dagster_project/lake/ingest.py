@@ -74,6 +74,8 @@ class IngestReport:
     lake_build: int | None = None  # the build committed, None if nothing changed
     compacted: bool = False
     totals: LakeTotals | None = None  # what the whole lake holds after this build
+    # Raw files the lake holds rows of that are no longer in raw/ (their rows stay).
+    files_gone: dict[str, int] = field(default_factory=dict)  # source_file → listings
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,9 @@ def ingest(raw_dir: Path, lake_dir: Path, progress: Progress | None = None,
         known = read_raw_files(connection)
         files = list_raw_files(raw_dir)
         report.files_seen = len(files)
+        listed = {path.relative_to(raw_dir).as_posix() for path in files}
+        report.files_gone = {key: entry.records for key, entry in sorted(known.items())
+                             if key not in listed}
         tasks = _tasks(files, raw_dir, known, datetime.now(UTC))
         build = LakeBuild(connection)
         for number, (task, result) in enumerate(_read_all(tasks, workers), start=1):

@@ -2,11 +2,13 @@
 
 import dagster as dg
 
+from dagster_project.command_hint import command
 from dagster_project.lake import catalog
 from dagster_project.lake.ingest import ingest
 from dagster_project.raw.schema import LISTING_SCHEMA, REJECT_SCHEMA
 from dagster_project.settings import data_paths
 from dagster_project.warehouse import quality_process
+from dagster_project.warehouse.gone_raw_files import newly_gone
 from dagster_project.warehouse.up_to_date import raw_digest, record_inputs_seen
 
 PROGRESS_EVERY_FILES = 1000
@@ -54,6 +56,11 @@ def lake_files(context: dg.AssetExecutionContext):
     if len(report.problems) > PROBLEMS_LOGGED:
         context.log.warning(f"… and {len(report.problems) - PROBLEMS_LOGGED} more rejects: "
                             "see the rejects table")
+    for source_file, listings in newly_gone(paths, report.files_gone).items():
+        context.log.warning(
+            f"{source_file} is gone from {paths.raw}: its {listings} listings stay in the lake "
+            f"(the lake is the record); to drop them: "
+            f"{command('forget', source_file, data_dir=paths.root)}")
     if report.files_seen == 0:
         context.log.warning(f"no raw files in {paths.raw}: put scraped pages there")
     # This run's work, then what the whole lake holds (from its raw-file index).
@@ -69,6 +76,7 @@ def lake_files(context: dg.AssetExecutionContext):
             "files parsed": len(report.files_parsed),
             "listings written": report.records_written,
             "files in lake": totals.files_with_listings,
+            "raw files gone (rows kept)": len(report.files_gone),
             "dagster/row_count": totals.listings,
             "lake": catalog_file,
             **build,

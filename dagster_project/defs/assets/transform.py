@@ -7,6 +7,7 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from dagster_project.defs.run_log_lines import stdout_lines
 from dagster_project.defs.table_metadata import Relation, read_table_facts, table_metadata
 from dagster_project.lake import catalog
 from dagster_project.lake.tables import lake_totals
@@ -69,7 +70,15 @@ def dbt_models(context: dg.AssetExecutionContext):
     invocation = dbt.cli(["build", "--threads", str(threads),
                           *(["--full-refresh"] if full_refresh else [])],
                          context=context, target_path=paths.build_dir / "dbt_target")
-    yield from with_table_metadata(invocation.stream(), invocation.manifest, paths.build_db)
+    # dbt's line per node goes to the run log (the UI, --verbose), not to the CLI's output.
+    with stdout_lines() as dbt_lines:
+        for event in with_table_metadata(invocation.stream(), invocation.manifest,
+                                         paths.build_db):
+            for line in dbt_lines.drain():
+                context.log.debug(line)
+            yield event
+    for line in dbt_lines.drain():
+        context.log.debug(line)
     record_dbt_logic(paths)
 
 
