@@ -85,6 +85,17 @@ def test_every_dbt_test_on_a_model_is_an_asset_check(asset_graph, manifest):
                          + "\n".join(missing))
 
 
+def test_every_check_says_what_it_checks(asset_graph):
+    """A check's description is what the UI shows beside it: dbt tests get theirs from
+    dbt/tests/_tests.yml (singular) or from their arguments (generic)."""
+    specs = [asset_graph.get_check_spec(key) for key in asset_graph.asset_check_keys]
+    assert all(spec.description for spec in specs), [
+        spec.key for spec in specs if not spec.description]
+    by_name = {spec.name: spec.description for spec in specs}
+    assert by_name["not_null_papers_paper_id"] == "papers.paper_id is never null"
+    assert "sum to 1" in by_name["authors_count_covers_every_paper"]
+
+
 def test_job_sensor_and_schedule(asset_graph):
     job = defs.resolve_job_def(BUILD_JOB_NAME)
     collected = dg.AssetKey("daily_papers")  # collecting is its own (partitioned) job

@@ -26,3 +26,14 @@ def test_two_data_dirs_keep_their_own_history(published_sample, demo):
         assert {run.tags[STARTED_BY_TAG] for run in runs} == {"cli"}
         assert _published_rows(instance) == scalar(data_dir, "select count(*) from papers")
     assert _published_rows(_instance(published_sample)) != _published_rows(_instance(demo))
+
+
+def test_every_publish_records_numbers_to_chart(demo):
+    """The warehouse asset's Plots tab charts the warehouse's growth from these."""
+    event = _instance(demo).get_latest_materialization_event(dg.AssetKey("warehouse"))
+    metadata = {key: value.value for key, value in event.asset_materialization.metadata.items()}
+    papers = scalar(demo, "select count(*) from papers")
+    assert metadata["papers"] == papers and metadata["papers added"] == papers  # first build
+    assert metadata["rejects"] == scalar(demo, "select count(*) from rejects")
+    assert metadata["listings"] >= scalar(demo, "select count(*) from paper_sightings")
+    assert metadata["build seconds"] > 0

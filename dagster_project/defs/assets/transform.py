@@ -7,6 +7,7 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from dagster_project.defs.dbt_check_descriptions import check_description
 from dagster_project.defs.run_log_lines import stdout_lines
 from dagster_project.defs.table_metadata import Relation, read_table_facts, table_metadata
 from dagster_project.lake import catalog
@@ -30,12 +31,20 @@ SMALL_LAKE_DBT_THREADS = 4
 
 
 class PapersDbtTranslator(DagsterDbtTranslator):
-    """The single place that maps dbt nodes to Dagster groups and metadata."""
+    """The single place that maps dbt nodes to Dagster groups, metadata and check
+    descriptions."""
 
     def get_group_name(self, dbt_resource_props):
         if dbt_resource_props["resource_type"] == "model":
             return "staging" if "staging" in dbt_resource_props["fqn"] else "marts"
         return super().get_group_name(dbt_resource_props)
+
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        description = check_description(manifest["nodes"][unique_id])
+        return spec._replace(description=description) if description else spec
 
     def get_metadata(self, dbt_resource_props):
         metadata = dict(super().get_metadata(dbt_resource_props))

@@ -1,5 +1,6 @@
 """The published warehouse: the build file, promoted only after every blocking check passed."""
 
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -13,6 +14,8 @@ from dagster_project.defs.table_metadata import (
     table_metadata,
     table_schema,
 )
+from dagster_project.lake import catalog
+from dagster_project.lake.tables import lake_totals
 from dagster_project.settings import data_paths
 from dagster_project.warehouse import quality_process
 from dagster_project.warehouse.build_state import fingerprint, record_published
@@ -50,8 +53,27 @@ def warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
                              [Relation("main", table) for table in PUBLISHED_TABLES])
     counts = {relation.name: fact.row_count for relation, fact in facts.items()}
     context.log.info(f"published {paths.warehouse}: {counts}")
-    return dg.MaterializeResult(
-        metadata=published_metadata(paths.warehouse, paths.build_db, facts))
+    return dg.MaterializeResult(metadata={
+        **growth_metadata(context, counts),
+        **published_metadata(paths.warehouse, paths.build_db, facts)})
+
+
+def growth_metadata(context: dg.AssetExecutionContext, counts: dict[str, int]) -> dict:
+    """Numbers the asset's Plots tab charts across builds: the warehouse's growth."""
+    previous = context.instance.get_latest_materialization_event(context.asset_key)
+    before = previous.asset_materialization.metadata.get("papers") if previous else None
+    papers = counts.get(MAIN_TABLE, 0)
+    with catalog.connect(data_paths().lake, read_only=True) as lake:
+        listings = lake_totals(lake).listings
+    run = context.instance.get_run_record_by_id(context.run.run_id)
+    started = run.start_time if run and run.start_time else None
+    return {
+        "papers": papers,
+        "papers added": papers - before.value if before is not None else papers,
+        "listings": listings,
+        "rejects": counts.get("rejects", 0),
+        **({"build seconds": round(time.time() - started, 1)} if started else {}),
+    }
 
 
 def published_metadata(published: Path, copy: Path, facts: dict[Relation, TableFacts]) -> dict:
