@@ -13,6 +13,7 @@ from dagster_project.defs.assets.daily_papers import HubApi
 from dagster_project.defs.build_console import build_console
 from dagster_project.defs.build_lock import build_lock
 from dagster_project.defs.build_progress import build_progress
+from dagster_project.defs.data_dir import DataDir
 from dagster_project.warehouse.dbt_project import dbt_resource
 
 
@@ -21,7 +22,8 @@ def defs() -> dg.Definitions:
     return dg.Definitions.merge(
         dg.load_from_defs_folder(path_within_project=Path(__file__).parent),
         dg.Definitions(
-            resources={"dbt": dbt_resource(), "build_lock": build_lock, "hub_api": HubApi()},
+            resources={"data_dir": DataDir.from_setting(), "dbt": dbt_resource(),
+                       "build_lock": build_lock, "hub_api": HubApi()},
             loggers={"console": build_console, "progress": build_progress},
             # Runs launched from the UI ("Materialize all") use this too: startup dominates
             # our small steps, and the steps share the build file.

@@ -20,6 +20,7 @@ from dagster_project.collect.listing_days import utc_today
 from dagster_project.definitions import defs
 from dagster_project.defs.assets.daily_papers import HubApi, daily_papers
 from dagster_project.defs.automation import collect_recent_days
+from dagster_project.defs.data_dir import DataDir
 from dagster_project.defs.jobs import COLLECT_JOB_NAME
 from dagster_project.settings import DATA_DIR_ENV
 from tests.hub_replay import (
@@ -262,10 +263,9 @@ def test_collected_days_build_into_papers_and_new_votes_into_sightings(hub, data
     assert query(data_dir, "select count(*) from papers") == [(4,)]
 
 
-def test_a_partition_materializes_through_dagster(hub, data_dir, monkeypatch):
-    monkeypatch.setenv(DATA_DIR_ENV, str(data_dir))
+def test_a_partition_materializes_through_dagster(hub, data_dir):
     hub.days[OLD_DAY] = papers(OLD_DAY, 3)
-    resources = {"hub_api": HubApi(endpoint=hub.url)}
+    resources = {"hub_api": HubApi(endpoint=hub.url), "data_dir": DataDir(path=str(data_dir))}
     first = dg.materialize([daily_papers], partition_key=OLD_DAY, resources=resources)
     assert first.success
     metadata = first.asset_materializations_for_node("daily_papers")[0].metadata

@@ -12,6 +12,7 @@ import pytest
 from dagster_project.definitions import defs as load_defs
 from dagster_project.defs.assets.transform import PapersDbtTranslator
 from dagster_project.defs.automation import daily_build, raw_dir_fingerprint, raw_files_sensor
+from dagster_project.defs.data_dir import DataDir
 from dagster_project.defs.jobs import BUILD_JOB_NAME
 from dagster_project.settings import DATA_DIR_ENV
 from dagster_project.warehouse.dbt_project import DBT_PROJECT
@@ -123,7 +124,8 @@ def raw_dir(tmp_path, monkeypatch) -> Path:
 
 def _tick(cursor: str | None):
     """One evaluation of the sensor, as the daemon does it."""
-    return raw_files_sensor.evaluate_tick(dg.build_sensor_context(cursor=cursor))
+    return raw_files_sensor.evaluate_tick(dg.build_sensor_context(
+        cursor=cursor, resources={"data_dir": DataDir.from_setting()}))
 
 
 def test_sensor_first_look_records_the_raw_dir_without_a_run(raw_dir):

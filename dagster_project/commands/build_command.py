@@ -54,8 +54,9 @@ def run_build(data_dir: str | None, verbose: bool = False) -> int:
     try:
         if not verbose:
             logging.getLogger(EXECUTOR_LOGGER).setLevel(logging.ERROR)
-        result = job.execute_in_process(instance=instance,
-                                        run_config=VERBOSE_LOGS if verbose else PROGRESS_LOGS,
+        run_config = {**(VERBOSE_LOGS if verbose else PROGRESS_LOGS),
+                      "resources": {"data_dir": {"config": {"path": str(paths.root)}}}}
+        result = job.execute_in_process(instance=instance, run_config=run_config,
                                         raise_on_error=False, run_id=run_id,
                                         tags=run_tags("cli", paths.root))
     except KeyboardInterrupt:  # a second Ctrl-C, while Dagster was already stopping

@@ -12,9 +12,9 @@ from pathlib import Path
 import dagster as dg
 
 from dagster_project.collect.listing_days import days_between, recent_days
+from dagster_project.defs.data_dir import DataDir
 from dagster_project.defs.jobs import build_warehouse, collect_daily_papers
 from dagster_project.defs.run_tags import run_tags
-from dagster_project.settings import data_paths
 
 SENSOR_INTERVAL_SECONDS = 30
 
@@ -74,8 +74,8 @@ def raw_files_decision(current: str, cursor: str | None) -> dg.SensorResult:
     description="Builds the warehouse when files in the raw dir are added, changed or "
     "removed (compares names, sizes and mtimes; reads no file).",
 )
-def raw_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
-    raw_dir = data_paths().raw
+def raw_files_sensor(context: dg.SensorEvaluationContext, data_dir: DataDir) -> dg.SensorResult:
+    raw_dir = data_dir.paths.raw
     result = raw_files_decision(raw_dir_fingerprint(raw_dir), context.cursor)
     if result.run_requests:
         context.log.info(f"raw files in {raw_dir} changed: requesting a build")

@@ -4,10 +4,10 @@ first step to its last, whether it comes from the CLI, the UI or the sensor."""
 import dagster as dg
 
 from dagster_project.data_dir_lock import data_dir_lock
-from dagster_project.settings import data_paths
 
 
-@dg.resource(description="Holds the data dir's build lock for the whole run.")
+@dg.resource(required_resource_keys={"data_dir"},
+             description="Holds the data dir's build lock for the whole run.")
 def build_lock(init_context):
-    with data_dir_lock(data_paths(), on_wait=init_context.log.warning):
+    with data_dir_lock(init_context.resources.data_dir.paths, on_wait=init_context.log.warning):
         yield

@@ -19,7 +19,7 @@ from dagster_project.collect.daily_papers_api import (
 )
 from dagster_project.collect.listing_days import FIRST_DAY
 from dagster_project.data_dir_lock import collect_lock
-from dagster_project.settings import data_paths
+from dagster_project.defs.data_dir import DataDir
 
 # end_offset=1: today's partition exists from the start of the day (UTC), so the morning
 # schedule can collect the day that is still filling up.
@@ -45,8 +45,9 @@ class HubApi(dg.ConfigurableResource):
     description="One Daily Papers listing day from the Hub's API, saved into the data dir's "
     "raw/ as YYYY-MM-DD_daily_papers.json (a changed day as a new file beside it).",
 )
-def daily_papers(context: dg.AssetExecutionContext, hub_api: HubApi) -> dg.MaterializeResult:
-    paths = data_paths()
+def daily_papers(context: dg.AssetExecutionContext, hub_api: HubApi,
+                 data_dir: DataDir) -> dg.MaterializeResult:
+    paths = data_dir.paths
     day = date.fromisoformat(context.partition_key)
     api = hub_api.client()
     try:

@@ -5,8 +5,8 @@ import time
 
 import dagster as dg
 
+from dagster_project.defs.data_dir import DataDir
 from dagster_project.serve.dashboard.page import BuildHealth, write_dashboard
-from dagster_project.settings import data_paths
 
 
 @dg.asset(
@@ -17,9 +17,9 @@ from dagster_project.settings import data_paths
     "authors, rising keywords and categories, and the build's health, in one file that "
     "opens offline (`papers-warehouse dashboard` says where it is).",
 )
-def dashboard(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+def dashboard(context: dg.AssetExecutionContext, data_dir: DataDir) -> dg.MaterializeResult:
     started = time.monotonic()
-    paths = data_paths()
+    paths = data_dir.paths
     passed, total = _checks_of_this_run(context)
     target = write_dashboard(paths.warehouse, paths.dashboard,
                              BuildHealth(passed, total, context.run.run_id))

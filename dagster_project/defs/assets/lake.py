@@ -6,7 +6,6 @@ from dagster_project.command_hint import command
 from dagster_project.lake import catalog
 from dagster_project.lake.ingest import ingest
 from dagster_project.raw.schema import LISTING_SCHEMA, REJECT_SCHEMA
-from dagster_project.settings import data_paths
 from dagster_project.warehouse import quality_process
 from dagster_project.warehouse.gone_raw_files import newly_gone
 from dagster_project.warehouse.up_to_date import raw_digest, record_inputs_seen
@@ -25,7 +24,7 @@ def arrow_table_schema(schema) -> dg.TableSchema:
 
 
 @dg.multi_asset(
-    required_resource_keys={"build_lock"},
+    required_resource_keys={"data_dir", "build_lock"},
     specs=[
         dg.AssetSpec("lake_listings", group_name="lake", kinds={"ducklake"},
                      description="Parsed listings: lake.listings in the DuckLake lake.",
@@ -36,7 +35,7 @@ def arrow_table_schema(schema) -> dg.TableSchema:
     ],
 )
 def lake_files(context: dg.AssetExecutionContext):
-    paths = data_paths()
+    paths = context.resources.data_dir.paths
     quality_process.start()  # imports GX on the other core while this step parses
 
     def report_progress(number: int, total: int, name: str) -> None:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from dagster_project.defs.data_dir import DataDir
 from dagster_project.lake import catalog
 from dagster_project.lake.tables import lake_identity, latest_lake_build
 from dagster_project.serve.docs_site import docs_url
-from dagster_project.settings import data_paths
 from dagster_project.warehouse import quality_process, suite_runs
 from dagster_project.warehouse.build_state import raw_validated_through, record_raw_validated
 from dagster_project.warehouse.data_docs import localize
@@ -40,8 +40,8 @@ def _check_result(outcome: SuiteOutcome, **extra) -> dg.AssetCheckResult:
 @dg.asset_check(asset="lake_listings", name="gx_raw_listings", blocking=True,
                 description="Great Expectations suite expectations/raw_listings.json, run in "
                 "batches on the listings of the lake builds not yet validated")
-def raw_listings_check() -> dg.AssetCheckResult:
-    paths = data_paths()
+def raw_listings_check(data_dir: DataDir) -> dg.AssetCheckResult:
+    paths = data_dir.paths
     with catalog.connect(paths.lake, paths.temp, read_only=True) as connection:
         identity = lake_identity(connection)
         validated = raw_validated_through(paths, identity)
@@ -63,8 +63,8 @@ def raw_listings_check() -> dg.AssetCheckResult:
 def _mart_check(suite: str, asset: str) -> dg.AssetChecksDefinition:
     @dg.asset_check(asset=asset, name=f"gx_{suite}", blocking=True,
                     description=f"Great Expectations suite expectations/{suite}.json")
-    def _check() -> dg.AssetCheckResult:
-        paths = data_paths()
+    def _check(data_dir: DataDir) -> dg.AssetCheckResult:
+        paths = data_dir.paths
         return _check_result(quality_process.run(suite_runs.validate_mart, suite,
                                                  paths.build_db, paths.quality_docs))
 

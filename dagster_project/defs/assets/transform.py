@@ -13,7 +13,6 @@ from dagster_project.defs.table_metadata import Relation, read_table_facts, tabl
 from dagster_project.lake import catalog
 from dagster_project.lake.tables import lake_totals
 from dagster_project.serve.docs_site import DBT_DOCS_PAGE, docs_url
-from dagster_project.settings import data_paths
 from dagster_project.warehouse.build_state import (
     fingerprint,
     is_published,
@@ -56,14 +55,14 @@ class PapersDbtTranslator(DagsterDbtTranslator):
 
 
 @dbt_assets(
-    required_resource_keys={"dbt", "build_lock"},
+    required_resource_keys={"data_dir", "dbt", "build_lock"},
     manifest=DBT_PROJECT.manifest_path,
     project=DBT_PROJECT,
     dagster_dbt_translator=PapersDbtTranslator(),
 )
 def dbt_models(context: dg.AssetExecutionContext):
     dbt: DbtCliResource = context.resources.dbt
-    paths = data_paths()
+    paths = context.resources.data_dir.paths
     if is_published(paths, fingerprint(paths)):
         # Materializing nothing skips the checks and the publish downstream as well.
         context.log.info("nothing new since the last publish: the warehouse is up to date")

@@ -16,7 +16,6 @@ from dagster_project.defs.table_metadata import (
 )
 from dagster_project.lake import catalog
 from dagster_project.lake.tables import lake_totals
-from dagster_project.settings import data_paths
 from dagster_project.warehouse import quality_process
 from dagster_project.warehouse.build_state import fingerprint, record_published
 from dagster_project.warehouse.publish import PUBLISHED_TABLES, publish
@@ -29,7 +28,7 @@ PREVIEW_ROWS = 10
 
 
 @dg.asset(
-    required_resource_keys={"build_lock"},
+    required_resource_keys={"data_dir", "build_lock"},
     deps=list(PUBLISHED_TABLES),
     group_name="warehouse",
     kinds={"duckdb"},
@@ -38,7 +37,7 @@ PREVIEW_ROWS = 10
 )
 def warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     quality_process.stop()  # every check has run: let it exit while this step publishes
-    paths = data_paths()
+    paths = context.resources.data_dir.paths
     published_state = fingerprint(paths)
     report = publish(paths.build_db, paths.warehouse, paths.temp)
     if report.stale_wal:
@@ -63,7 +62,7 @@ def growth_metadata(context: dg.AssetExecutionContext, counts: dict[str, int]) -
     previous = context.instance.get_latest_materialization_event(context.asset_key)
     before = previous.asset_materialization.metadata.get("papers") if previous else None
     papers = counts.get(MAIN_TABLE, 0)
-    with catalog.connect(data_paths().lake, read_only=True) as lake:
+    with catalog.connect(context.resources.data_dir.paths.lake, read_only=True) as lake:
         listings = lake_totals(lake).listings
     run = context.instance.get_run_record_by_id(context.run.run_id)
     started = run.start_time if run and run.start_time else None
