@@ -45,6 +45,9 @@ def summarize(result, paths: DataPaths, seconds: float) -> str:
         rows = ", ".join(f"{k.removeprefix('rows ')} {v}" for k, v in published.items()
                          if k.startswith("rows "))
         lines += [f"  tables: {rows}", f"  warehouse: {paths.warehouse}"]
+        if "dashboard" in metadata:
+            lines.append(f"  dashboard: {paths.dashboard} (opens offline; "
+                         f"{command('docs', data_dir=paths.root)} serves it with the docs)")
         if published.get("rows papers") == 0:
             lines.append(f"  empty: {_why_empty(lake, paths)}")
         else:
