@@ -5,6 +5,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "raw" / "2025-12-12_hf-daily-papers-search-page.txt"
+# The samples the repository ships in data/raw (with their sidecars): tests copy these by
+# name, never the whole folder, which holds whatever the user collected there too.
+BUNDLED_SAMPLES = ("2025-12-12_hf-daily-papers-search-page.txt",
+                   "2025-12-12_hf-daily-papers-search-page.txt.meta.json",
+                   "2025-12-13_hf-daily-papers-api.json",
+                   "2025-12-13_hf-daily-papers-api.json.meta.json",
+                   "2025-12-13_arxiv-metadata-extract.jsonl")
 
 
 @pytest.fixture
@@ -41,7 +48,9 @@ def demo(tmp_path_factory) -> Path:
     from tests.pipeline_helpers import build
 
     data_dir = tmp_path_factory.mktemp("demo") / "data"
-    shutil.copytree(SAMPLE.parent, data_dir / "raw")
+    (data_dir / "raw").mkdir(parents=True)
+    for name in BUNDLED_SAMPLES:
+        shutil.copy2(SAMPLE.parent / name, data_dir / "raw" / name)
     assert build(data_dir) == 0
     return data_dir
 
