@@ -46,6 +46,7 @@ from dagster_project.raw.files import (
 from dagster_project.raw.formats import ParsedFile, parse_raw_text, parser_version
 from dagster_project.raw.listing_record import NO_PAPERS
 from dagster_project.raw.schema import LISTING_SCHEMA, REJECT_SCHEMA
+from dagster_project.raw.storable import storable, storable_reject
 from dagster_project.raw.text_page import Reject
 
 log = logging.getLogger(__name__)
@@ -273,10 +274,12 @@ def read_raw_file(task: FileTask) -> FileResult:
         return _whole_file_rejected(task, f"could not be parsed ({type(problem).__name__}: "
                                     f"{problem}); this is a bug, please report it",
                                     sha256=sha256)
+    records, refused = storable(parsed.records)
+    rejects = sorted([*parsed.rejects, *refused], key=lambda r: r.line_number or 0)
     return _result(task, sha256, scraped_at, parsed.source_format,
-                   list(_listing_batches(parsed.records, task, sha256, parsed.source_format,
+                   list(_listing_batches(records, task, sha256, parsed.source_format,
                                          scraped_at)),
-                   parsed.rejects)
+                   rejects)
 
 
 def _parse_content(content: bytes, scraped_at: datetime) -> ParsedFile:
@@ -407,6 +410,8 @@ def parse_chunk(task: ChunkTask) -> ChunkResult:
     records = []
     for entry in iter_arxiv_lines(numbered, task.scraped_at.date()):
         (rejects if isinstance(entry, Reject) else records).append(entry)
+    records, refused = storable(records)
+    rejects += refused
     seen = sum(1 for line in lines if line.strip())
     return ChunkResult(records, sorted(rejects, key=lambda r: r.line_number or 0),
                        len(lines), seen)
@@ -447,7 +452,7 @@ def _listing_batches(records: Iterable[dict], task: FileTask, sha256: str,
 
 def _rejects_table(rejects: list[Reject], provenance: dict) -> pa.Table:
     rows = [{"line_number": r.line_number, "reason": r.reason, "snippet": r.snippet,
-             **provenance} for r in rejects]
+             **provenance} for r in map(storable_reject, rejects)]
     return pa.Table.from_pylist(rows, schema=REJECT_SCHEMA)
 
 
