@@ -25,6 +25,7 @@ import duckdb
 
 from dagster_project import duckdb_extensions
 from dagster_project.command_hint import command
+from dagster_project.serve.terminal_text import visible
 
 FORMATS = ("table", "csv", "json", "parquet")
 FILE_FORMATS = {".csv": "csv", ".json": "json", ".parquet": "parquet", ".txt": "table"}
@@ -251,14 +252,15 @@ def format_table(columns: list[str], rows: list[tuple],
     """Aligned columns; on a terminal each cell is cut at max_width, in a file (None) never.
     The last line counts the rows (total, when only some are shown)."""
     def cell(value) -> str:
-        text = "" if value is None else str(value)
+        text = "" if value is None else visible(str(value))
         if max_width is None or len(text) <= max_width:
             return text
         return text[: max_width - 1] + "…"
 
     cells = [[cell(v) for v in row] for row in rows]
-    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    line = "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))
+    widths = [max([len(visible(c))] + [len(r[i]) for r in cells])
+              for i, c in enumerate(columns)]
+    line = "  ".join(visible(c).ljust(w) for c, w in zip(columns, widths, strict=True))
     rule = "  ".join("-" * w for w in widths)
     body = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
     total = len(rows) if total is None else total

@@ -10,6 +10,7 @@ import duckdb
 
 from dagster_project.serve.query_command import open_warehouse, write_rows
 from dagster_project.serve.search import HIT_COLUMNS, Hit, has_index, search
+from dagster_project.serve.terminal_text import visible
 
 
 def run_search(terms: str, limit: int, since: date | None, output_format: str,
@@ -40,7 +41,7 @@ def run_search(terms: str, limit: int, since: date | None, output_format: str,
 def write_hits(terms: str, hits: list[Hit], out: TextIO) -> None:
     """One block per paper: rank and title, then date, votes, score and id, then the snippet."""
     if not hits:
-        out.write(f"no papers match {terms!r}\n")
+        out.write(f"no papers match {visible(terms)!r}\n")
         return
     indent = " " * (len(str(len(hits))) + 2)
     for rank, hit in enumerate(hits, start=1):
@@ -50,9 +51,9 @@ def write_hits(terms: str, hits: list[Hit], out: TextIO) -> None:
             f"score {hit.score:.2f}",
             hit.paper_id,
         ]
-        out.write(f"{rank:>{len(indent) - 2}}. {hit.title}\n")
+        out.write(f"{rank:>{len(indent) - 2}}. {visible(hit.title)}\n")
         out.write(f"{indent}{' · '.join(facts)}\n")
         if hit.snippet:
-            out.write(f"{indent}{hit.snippet}\n")
+            out.write(f"{indent}{visible(hit.snippet)}\n")
         out.write("\n")
     out.write(f"({len(hits)} papers, best first)\n")
