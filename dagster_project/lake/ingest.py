@@ -13,6 +13,7 @@ import itertools
 import logging
 import multiprocessing
 import os
+import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -177,6 +178,9 @@ def _key_and_refusal(path: Path, raw_dir: Path) -> tuple[str, str | None]:
         shown = key.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         return shown, ("the file name is not valid UTF-8, so it cannot be stored or shown: "
                        "rename the file (e.g. with convmv) and build again")
+    if not path.is_symlink() and not path.is_file():
+        return key, (f"not a regular file but {_special_kind(path)}: not read (a raw file is "
+                     "a page or dump saved to disk)")
     if path.is_symlink():
         target = path.resolve()
         if not target.exists():
@@ -185,6 +189,13 @@ def _key_and_refusal(path: Path, raw_dir: Path) -> tuple[str, str | None]:
             return key, (f"a symbolic link to {target}, outside {raw_dir}: not followed "
                          "(copy the file into raw/ to load it)")
     return key, None
+
+
+def _special_kind(path: Path) -> str:
+    mode = path.lstat().st_mode
+    kinds = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 def _add(build: LakeBuild, result: FileResult, report: IngestReport) -> None:

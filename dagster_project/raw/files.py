@@ -23,13 +23,14 @@ class SidecarError(ScrapeTimeError):
 
 def list_raw_files(raw_dir: Path) -> list[Path]:
     """Raw files in a stable order; sidecars and hidden files are not raw pages. Symbolic
-    links are listed (even broken ones) so that ingest can say why it does not read them."""
+    links and special files (a FIFO, a socket, a device) are listed too, so that ingest can
+    say why it does not read them."""
     if not raw_dir.is_dir():
         return []
     return sorted(
         path
         for path in raw_dir.rglob("*")
-        if (path.is_file() or path.is_symlink())  # a link is listed, then judged by ingest
+        if not path.is_dir()  # files, links and special files: ingest judges each
         and not path.name.endswith(SIDECAR_SUFFIX)
         and not any(part.startswith(".") for part in path.relative_to(raw_dir).parts)
     )
