@@ -345,6 +345,24 @@ def test_a_damaged_catalog_is_explained(tmp_path):
         ingest(raw, lake)
 
 
+def test_random_bytes_inside_the_catalog_are_explained(tmp_path):
+    """A damaged block is found by a query after the attach (a checksum error): the same
+    message, naming the catalog and what to do (issue 18, case 6)."""
+    raw, lake = tmp_path / "raw", tmp_path / "lake"
+    raw.mkdir()
+    for day in range(1, 4):
+        write_page(raw, f"2025-12-0{day}_a.txt")
+        ingest(raw, lake)
+    path = catalog.catalog_path(lake)
+    damaged = bytearray(path.read_bytes())
+    for offset in range(len(damaged) // 2, len(damaged) - 8, 4096):  # every later block
+        damaged[offset:offset + 8] = os.urandom(8)
+    path.write_bytes(bytes(damaged))
+    write_page(raw, "2025-12-04_a.txt")
+    with pytest.raises(catalog.LakeDamaged, match=f"{path} cannot be read .*Restore it"):
+        ingest(raw, lake)
+
+
 def test_forget_waits_for_a_running_build(tmp_path):
     from dagster_project.data_dir_lock import data_dir_lock
     from dagster_project.settings import data_paths

@@ -14,8 +14,8 @@ import dagster as dg
 
 PARSE = re.compile(r"parsing new or changed raw files: (\d+)/(\d+)")
 DBT_NODE = re.compile(r"^\s*(\d+) of (\d+) (?:OK|PASS|WARN|ERROR|FAIL|SKIP)")
-# Printed by the summary (this build's rejects), or said better by the CLI.
-NOT_REPEATED = ("rejected ", "… and ")
+# Printed by the summary (this build's rejects, the failed step), or said better by the CLI.
+NOT_REPEATED = ("rejected ", "… and ", "Dependencies for step ")
 STAGE_OF_STEP = {"dashboard": "dashboard", "warehouse": "publish"}
 DBT_STEP = "dbt_models"
 

@@ -63,14 +63,27 @@ def connect(lake_dir: Path, temp_dir: Path | None = None,
         try:
             connection.execute(attach_sql(lake_dir, read_only))
         except duckdb.Error as problem:
-            raise LakeDamaged(
-                f"the lake catalog {catalog_path(lake_dir)} cannot be read "
-                f"({str(problem).splitlines()[0]}). Nothing was changed. Restore it from a "
-                f"backup, or move {lake_dir} aside and build again to re-read every file in "
-                "raw/ (rows of raw files deleted since would be lost)") from problem
-        yield connection
+            raise _damaged(lake_dir, problem) from problem
+        try:
+            yield connection
+        except duckdb.Error as problem:
+            # A damaged block is found by the first query that reads it, not by the attach.
+            if CORRUPT_MARK in str(problem):
+                raise _damaged(lake_dir, problem) from problem
+            raise
     finally:
         connection.close()
+
+
+CORRUPT_MARK = "Corrupt database file"
+
+
+def _damaged(lake_dir: Path, problem: duckdb.Error) -> "LakeDamaged":
+    return LakeDamaged(
+        f"the lake catalog {catalog_path(lake_dir)} cannot be read "
+        f"({str(problem).splitlines()[0]}). Nothing was changed. Restore it from a "
+        f"backup, or move {lake_dir} aside and build again to re-read every file in "
+        "raw/ (rows of raw files deleted since would be lost)")
 
 
 class LakeDamaged(RuntimeError):
