@@ -181,6 +181,32 @@ def test_allow_files_is_the_deliberate_way_to_read_files(built, tmp_path, capsys
     assert capsys.readouterr().out.split() == ["n", "1"]
 
 
+@pytest.mark.parametrize("statement", [
+    "copy (select 1) to '{target}'",
+    "copy (select 'x') to '{data_dir}/lake/catalog.ducklake' (format csv)",
+    "export database '{target}'",
+    "attach '{data_dir}/lake/catalog.ducklake' as lake",
+    "set enable_external_access = false",
+])
+def test_allow_files_reads_but_never_writes(built, tmp_path, capsys, statement):
+    """--allow-files grants reading files only (issue 18, case 8): no COPY … TO over the
+    lake's catalog, raw files or anything else, no EXPORT, no ATTACH of the lake."""
+    catalog_before = (built / "lake" / "catalog.ducklake").read_bytes()
+    sql = statement.format(target=tmp_path / "out.csv", data_dir=built)
+    assert run(built, sql, "--allow-files") == 2
+    assert "--allow-files lets a query read files, not write them" in capsys.readouterr().err
+    assert (built / "lake" / "catalog.ducklake").read_bytes() == catalog_before
+    assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("inside", ["raw/new.csv", "lake/catalog.csv", "export.csv"])
+def test_the_output_is_never_inside_the_data_dir(built, capsys, inside):
+    target = built / inside
+    assert run(built, "select 1 as n", "--output", str(target)) == 2
+    assert "inside the data dir" in capsys.readouterr().err
+    assert not target.exists()
+
+
 def test_one_statement_per_call(built, capsys):
     assert run(built, "select 1; select count(*) from papers") == 2
     assert "2 statements given" in capsys.readouterr().err

@@ -72,8 +72,12 @@ def run_query(sql: str, output_format: str, warehouse: Path, output: Path | None
               wide: bool = False) -> int:
     try:
         statement = single_statement(sql)
-        if output is not None and output.resolve() == warehouse.resolve():
-            raise QueryRefused(f"--output {output} is the warehouse itself")
+        if allow_files:
+            refuse_writing(statement)
+        data_dir = warehouse.parent.resolve()
+        if output is not None and output.resolve().is_relative_to(data_dir):
+            raise QueryRefused(f"--output {output} is inside the data dir {data_dir}, which "
+                               "holds raw/, the lake and the warehouse: export elsewhere")
     except QueryRefused as refused:
         print(f"error: {refused}", file=sys.stderr)
         return 2
@@ -116,6 +120,24 @@ def single_statement(sql: str) -> str:
         raise QueryRefused(f"{len(statements)} statements given: `query` runs one statement "
                            "per call (only its result could be shown)")
     return sql
+
+
+# What --allow-files lets run: queries, which may read files (read_csv, read_parquet, …).
+# Writing files (COPY … TO, EXPORT DATABASE) or opening other databases (ATTACH: the lake's
+# catalog, writable) stays refused; results are written with --output.
+READING_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+
+
+def refuse_writing(sql: str) -> None:
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error:
+        raise QueryRefused("with --allow-files the query must parse as one SELECT") from None
+    kind = statements[0].type
+    if kind not in READING_STATEMENTS:
+        raise QueryRefused(f"--allow-files lets a query read files, not write them or attach "
+                           f"databases ({kind.name} refused): write a result with --output "
+                           "FILE")
 
 
 def open_warehouse(warehouse: Path, allow_files: bool = False
