@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from tests.pipeline_helpers import build, query
 
@@ -18,14 +19,21 @@ NEW_PAGE = Path(__file__).with_name("fixtures") / "daily_papers.json"
 CLI = Path(sys.executable).with_name("papers-warehouse")
 
 
-def test_ctrl_c_cancels_the_run_and_leaves_the_warehouse(published_sample, tmp_path):
+# Ctrl-C in a terminal: SIGINT to the whole process group. SIGTERM (a service manager, a
+# timeout, `kill`): to the build process alone; it stops the same way (issue 18, case 3).
+STOPS = {"ctrl-c": (signal.SIGINT, True, 130), "sigterm": (signal.SIGTERM, False, 130)}
+
+
+@pytest.mark.parametrize("stop", STOPS)
+def test_a_stop_cancels_the_run_and_leaves_the_warehouse(published_sample, tmp_path, stop):
+    signal_number, whole_group, exit_status = STOPS[stop]
     data_dir = tmp_path / "data"
     shutil.copytree(published_sample, data_dir)
     warehouse = data_dir / "warehouse.duckdb"
     before = hashlib.sha256(warehouse.read_bytes()).hexdigest()
     shutil.copy(NEW_PAGE, data_dir / "raw" / "2025-12-13_daily_papers.json")
 
-    # As a terminal does: SIGINT to the whole process group, here once dbt is running.
+    # Once dbt is running.
     build_process = subprocess.Popen(
         [str(CLI), "build", "--data-dir", str(data_dir)], stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, start_new_session=True)
@@ -34,12 +42,15 @@ def test_ctrl_c_cancels_the_run_and_leaves_the_warehouse(published_sample, tmp_p
         seen.append(line)
         if line.startswith("checks "):  # the raw suite's line ends when dbt's first node does
             time.sleep(1)
-            os.killpg(build_process.pid, signal.SIGINT)
+            if whole_group:
+                os.killpg(build_process.pid, signal_number)
+            else:
+                build_process.send_signal(signal_number)
             break
     after_interrupt = build_process.stdout.read()
-    assert build_process.wait(timeout=120) == 130
+    assert build_process.wait(timeout=120) == exit_status, after_interrupt
     assert "Traceback" not in after_interrupt and "KeyboardInterrupt" not in after_interrupt
-    [line] = [text for text in after_interrupt.splitlines() if text.startswith("interrupted:")]
+    [line] = [text for text in after_interrupt.splitlines() if text.startswith("interrupted")]
     assert f"{warehouse} is unchanged" in line
     assert hashlib.sha256(warehouse.read_bytes()).hexdigest() == before
 

@@ -10,7 +10,9 @@ from dagster_project.settings import use_data_dir
 
 UP_TO_DATE = ("up to date: nothing in {raw}, the lake or the code changed since the last "
               "publish of {warehouse}; nothing to check, nothing published (no Dagster run)")
-INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+# 128 + SIGINT, as shells report a command stopped by Ctrl-C. SIGTERM stops a build the same
+# way: while the job runs, Dagster hands it to the same interrupt handling as SIGINT.
+INTERRUPTED = 130
 # The stages as they go (defs/build_progress.py); --verbose: every record of the run log.
 PROGRESS_LOGS = {"loggers": {"progress": {}}}
 VERBOSE_LOGS = {"loggers": {"console": {"config": {"log_level": "DEBUG"}}}}
@@ -78,7 +80,7 @@ def _interrupted(instance, run_id: str, paths) -> int:
     """Mark the run canceled (the user stopped it; nothing failed) and say what is left."""
     run = instance.get_run_by_id(run_id)
     if run is not None and (not run.is_finished or run.is_failure):
-        instance.report_run_canceled(run, message="stopped by the user (Ctrl-C)")
+        instance.report_run_canceled(run, message="stopped by the user (Ctrl-C or SIGTERM)")
     state = "is unchanged" if paths.warehouse.exists() else "was not created"
     print(f"\ninterrupted: build stopped (Dagster run {run_id} canceled); "
           f"{paths.warehouse} {state}. Build again to finish: the lake keeps what it "
