@@ -234,8 +234,8 @@ def test_a_parser_version_bump_re_parses_files_still_in_raw(raw, tmp_path, monke
     with catalog.connect(lake, read_only=True) as connection:
         versions = dict(connection.execute(
             "select source_file, parser_version from lake.raw_files").fetchall())
-    assert versions == {"2025-12-01_a.txt": "text_page/99+detect/2",
-                        "2025-12-02_b.txt": "text_page/1+detect/2"}
+    assert versions == {"2025-12-01_a.txt": "text_page/99+detect/3",
+                        "2025-12-02_b.txt": "text_page/1+detect/3"}
     assert ingest(raw, lake).files_parsed == []
 
 

@@ -67,7 +67,9 @@ FORMATS = (
 # pages with a byte-order mark read (and gzip, zip, PNG, PDF named as such).
 # arxiv_snapshot 2: TeX names decoded, affiliations, the authors string kept.
 # hub_api_json 2: published_date never from the wrapper's publishedAt.
-DETECTION_VERSION = 2
+# 3: every record checked before the lake (raw/storable.py): a value the lake cannot hold, an
+# oversized field or a date before 1991 is a reject; a lake holding one re-reads its files.
+DETECTION_VERSION = 3
 PARSER_VERSIONS = {"arxiv_snapshot": 2, "hub_api_json": 2, "hub_api_repr": 1, "html_page": 1,
                    "text_page": 1}
 

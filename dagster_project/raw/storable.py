@@ -1,6 +1,9 @@
 """What the lake can store, and what no real listing holds: checked per record, so one bad
 value is a reject naming its field, never a failure of its file or of every file.
 
+A publication date before the first arXiv paper would fail the marts' date rule and block
+every publish: it is refused here, by the same constant (raw/schema.py).
+
 Arrow and DuckDB refuse a lone surrogate ("\\ud800", which JSON may spell) and integers over
 the schema's int32; a NUL inside a string breaks DuckDB's text functions. Sizes are bounded
 far above any real listing (arXiv caps abstracts at 1,920 characters; the longest author
@@ -10,6 +13,7 @@ stall every step after the parse.
 
 from dataclasses import replace
 
+from dagster_project.raw.schema import EARLIEST_PUBLISHED_DATE
 from dagster_project.raw.text_page import Reject
 
 # Characters per value; a field not named here gets DEFAULT_TEXT_LIMIT.
@@ -42,6 +46,10 @@ def record_problem(record: dict) -> str | None:
         elif isinstance(value, int) and not isinstance(value, bool) and \
                 not INT32[0] <= value <= INT32[1]:
             problem = f"{name} is {value}, beyond a 32-bit integer"
+        elif name == "published_date" and value is not None and \
+                value < EARLIEST_PUBLISHED_DATE:
+            problem = (f"published_date {value} is before {EARLIEST_PUBLISHED_DATE}, the "
+                       "earliest a paper can have (rule: papers.published_date)")
         else:
             problem = None
         if problem:
