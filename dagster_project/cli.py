@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         "and dbt's docs (`make docs` writes them) on http://127.0.0.1:PORT/, the site every "
         "link in the Dagster UI points to. Ctrl-C stops it.",
     )
-    docs.add_argument("--port", type=_positive_int, default=None,
+    docs.add_argument("--port", type=_port, default=None,
                       help="the port (default: $PAPERS_WAREHOUSE_DOCS_PORT, else 3001; the "
                       "UI's links use that setting)")
     _add_data_dir(docs)
@@ -139,9 +139,9 @@ def main(argv: list[str] | None = None) -> int:
         "own instance (DIR/.dagster: only this data dir's runs and row counts), and the docs "
         "site its links point to. Ctrl-C stops both.",
     )
-    ui.add_argument("--port", type=_positive_int, default=3000,
+    ui.add_argument("--port", type=_port, default=3000,
                     help="the UI's port (default: 3000)")
-    ui.add_argument("--docs-port", type=_positive_int, default=None,
+    ui.add_argument("--docs-port", type=_port, default=None,
                     help="the docs site's port (default: $PAPERS_WAREHOUSE_DOCS_PORT, else 3001)")
     _add_data_dir(ui)
 
@@ -228,6 +228,13 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
     return min(value, MAX_LIMIT)
+
+
+def _port(text: str) -> int:
+    value = _positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"not a port (1 to 65535): {value}")
+    return value
 
 
 def _count(text: str) -> int:

@@ -47,6 +47,7 @@ def built(tmp_path_factory, sample_dir) -> Path:
     (raw / os.fsdecode(b"2025-12-02_caf\xe9.txt")).write_text(page("Latin name", "A."),
                                                               encoding="utf-8")
     os.mkfifo(raw / "2025-12-02_pipe.txt")  # reading it would wait for a writer forever
+    (raw / "2025-12-02_link-to-pipe.txt").symlink_to(raw / "2025-12-02_pipe.txt")
     assert build(data_dir) == 0
     return data_dir
 
@@ -72,6 +73,8 @@ def test_files_that_once_stopped_ingestion_are_rejects(built):
     assert "does not exist" in rejects_of(built, "2025-12-02_dangling.txt")[0][1]
     assert "not valid UTF-8" in rejects_of(built, "2025-12-02_caf\ufffd.txt")[0][1]
     assert "a named pipe (FIFO): not read" in rejects_of(built, "2025-12-02_pipe.txt")[0][1]
+    assert "not a regular file but a named pipe" in rejects_of(
+        built, "2025-12-02_link-to-pipe.txt")[0][1]
     # nothing of /etc/passwd is published, and no card of these files is a paper
     assert query(built, "select count(*) from rejects where snippet like '%root:%'") == [(0,)]
     titles = {row[0] for row in query(built, "select title from papers")}

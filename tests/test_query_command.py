@@ -187,6 +187,7 @@ def test_allow_files_is_the_deliberate_way_to_read_files(built, tmp_path, capsys
     "export database '{target}'",
     "attach '{data_dir}/lake/catalog.ducklake' as lake",
     "set enable_external_access = false",
+    "explain analyze copy (select 1) to '{target}'",
 ])
 def test_allow_files_reads_but_never_writes(built, tmp_path, capsys, statement):
     """--allow-files grants reading files only (issue 18, case 8): no COPY … TO over the

@@ -37,7 +37,9 @@ class RunLogLines:
 def stdout_lines():
     """Capture sys.stdout as lines; the last unfinished line is kept too."""
     lines = RunLogLines()
-    with contextlib.redirect_stdout(lines):
-        yield lines
-    if lines.pending.strip():
-        lines.lines.append(lines.pending)
+    try:
+        with contextlib.redirect_stdout(lines):
+            yield lines
+    finally:
+        if lines.pending.strip():
+            lines.lines.append(lines.pending)

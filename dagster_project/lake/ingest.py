@@ -112,7 +112,7 @@ def ingest(raw_dir: Path, lake_dir: Path, progress: Progress | None = None,
         known = read_raw_files(connection)
         files = list_raw_files(raw_dir)
         report.files_seen = len(files)
-        listed = {path.relative_to(raw_dir).as_posix() for path in files}
+        listed = {_key_and_refusal(path, raw_dir)[0] for path in files}  # keys as stored
         report.files_gone = {key: entry.records for key, entry in sorted(known.items())
                              if key not in listed}
         tasks = _tasks(files, raw_dir, known, datetime.now(UTC))
@@ -188,6 +188,9 @@ def _key_and_refusal(path: Path, raw_dir: Path) -> tuple[str, str | None]:
         if not target.is_relative_to(raw_dir.resolve()):
             return key, (f"a symbolic link to {target}, outside {raw_dir}: not followed "
                          "(copy the file into raw/ to load it)")
+        if not target.is_file():
+            return key, (f"a symbolic link to {target}, which is not a regular file but "
+                         f"{_special_kind(target)}: not read")
     return key, None
 
 

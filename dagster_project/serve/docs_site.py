@@ -11,6 +11,7 @@ import sys
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
 from dagster_project.settings import DBT_PROJECT_DIR, DataPaths
 
@@ -42,18 +43,29 @@ class DocsHandler(SimpleHTTPRequestHandler):
         super().__init__(*args, directory=str(paths.root), **kwargs)
 
     def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+        if not self._special_route(head=False):
+            super().do_GET()
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        if not self._special_route(head=True):
+            super().do_HEAD()
+
+    def _special_route(self, head: bool) -> bool:
         route = self.path.split("?", 1)[0].split("#", 1)[0]
         if route in ("/", "/index.html"):
-            return self._send_index()
-        if route == "/dbt/" or route == "/dbt":
+            self._send_index(head)
+            return True
+        if route in ("/dbt/", "/dbt"):
             self.send_response(302)
             self.send_header("Location", f"/dbt/{DBT_DOCS_PAGE}")
             self.end_headers()
-            return None
-        return super().do_GET()
+            return True
+        return False
 
     def translate_path(self, path: str) -> str:
-        route = path.split("?", 1)[0].split("#", 1)[0].lstrip("/")
+        route = unquote(path.split("?", 1)[0].split("#", 1)[0]).lstrip("/")
+        if "\x00" in route:
+            return str(self.paths.root / ".not-served")
         if route == "dashboard.html":
             return str(self.paths.dashboard)
         prefix, _, rest = route.partition("/")
@@ -65,13 +77,14 @@ class DocsHandler(SimpleHTTPRequestHandler):
             return str(self.paths.root / ".not-served")
         return str(target)
 
-    def _send_index(self) -> None:
+    def _send_index(self, head: bool) -> None:
         body = index_page(self.paths).encode("utf-8")
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if not head:
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 (http.server's name)
         pass  # quiet: a page loads a dozen files

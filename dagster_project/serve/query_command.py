@@ -124,8 +124,9 @@ def single_statement(sql: str) -> str:
 
 # What --allow-files lets run: queries, which may read files (read_csv, read_parquet, …).
 # Writing files (COPY … TO, EXPORT DATABASE) or opening other databases (ATTACH: the lake's
-# catalog, writable) stays refused; results are written with --output.
-READING_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+# catalog, writable) stays refused; results are written with --output. Not EXPLAIN either:
+# EXPLAIN ANALYZE runs the statement it explains, a COPY … TO included.
+READING_STATEMENTS = {duckdb.StatementType.SELECT}
 
 
 def refuse_writing(sql: str) -> None:

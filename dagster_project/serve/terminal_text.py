@@ -8,8 +8,8 @@ Parquet keep every value exact.
 
 # C0 controls (newline and tab too: a cell is one line), DEL, C1 controls, and Unicode's
 # bidirectional formatting characters.
-_INVISIBLE = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x200E, 0x200F,
-              *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_INVISIBLE = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x061C, 0x200E, 0x200F,
+              0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 _ESCAPES = {code: (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
             for code in _INVISIBLE}
 

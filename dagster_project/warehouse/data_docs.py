@@ -94,7 +94,8 @@ def _copy_vendor(target: Path) -> None:
 
 
 def _copy_if_changed(source: Path, target: Path) -> None:
-    if target.exists() and target.stat().st_size == source.stat().st_size:
+    if target.exists() and target.stat().st_size == source.stat().st_size and \
+            target.stat().st_mtime_ns == source.stat().st_mtime_ns:
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
+    shutil.copy2(source, target)  # with its mtime: an updated vendor file is copied again

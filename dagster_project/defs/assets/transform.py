@@ -80,13 +80,15 @@ def dbt_models(context: dg.AssetExecutionContext):
                          context=context, target_path=paths.build_dir / "dbt_target")
     # dbt's line per node goes to the run log (the UI, --verbose), not to the CLI's output.
     with stdout_lines() as dbt_lines:
-        for event in with_table_metadata(invocation.stream(), invocation.manifest,
-                                         paths.build_db):
+        try:
+            for event in with_table_metadata(invocation.stream(), invocation.manifest,
+                                             paths.build_db):
+                for line in dbt_lines.drain():
+                    context.log.debug(line)
+                yield event
+        finally:  # a failed dbt run's error lines come last: keep them in the run log
             for line in dbt_lines.drain():
                 context.log.debug(line)
-            yield event
-    for line in dbt_lines.drain():
-        context.log.debug(line)
     record_dbt_logic(paths)
 
 

@@ -53,8 +53,11 @@ def _or_note(rows: list[dict] | None, draw, empty: str = "no dated papers yet"):
 
 
 def _dated_bars(rows: list[dict], field: str, unit: str, title: str, width: int) -> dict:
+    # Dates are calendar days: grouped in UTC, or a viewer west of Greenwich would see each
+    # month's papers under the month before. A time axis: empty months show as gaps.
+    unit = f"utc{unit}"
     chart = alt.Chart(_data(rows), title=title, width=width, height=220).mark_bar().encode(
-        x=alt.X(f"{unit}({field}):T", title=None),  # a time axis: empty months show as gaps
+        x=alt.X(f"{unit}({field}):T", title=None, scale=alt.Scale(type="utc")),
         y=alt.Y("sum(papers):Q", title="papers"),
         color=DATED_BY,
         tooltip=[alt.Tooltip(f"{unit}({field}):T", title=field), "dated_by:N",

@@ -4,6 +4,7 @@ opens offline, from disk or over HTTP, with nothing fetched."""
 import html
 import json
 import os
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,9 +36,16 @@ class BuildHealth:
 def write_dashboard(warehouse: Path, target: Path, health: BuildHealth | None = None) -> Path:
     """Read the figures from the published warehouse and write the page (atomically)."""
     page = render(read_figures(warehouse), warehouse, health or BuildHealth())
-    temporary = target.with_name(f".{target.name}.partial")
-    temporary.write_text(page, encoding="utf-8")
-    os.replace(temporary, target)
+    # A temporary file of this writer's own: a build and `papers-warehouse dashboard` may
+    # write at the same moment; each replaces the page whole.
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(page)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
     return target
 
 
@@ -90,10 +98,15 @@ def _vendor(name: str) -> str:
     return code
 
 
+# Characters that could end or confuse the <script> element the JSON sits in ("</script>",
+# "<!--<script>" in a title), written as the same characters in JSON escapes.
+SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                             "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def _json(value: object) -> str:
-    """JSON safe inside a <script> element: titles are user text, and "</script>" in one
-    would end the element ("<\\/" is the same string to JavaScript)."""
-    return json.dumps(value, ensure_ascii=False, default=str).replace("</", "<\\/")
+    """JSON safe inside a <script> element: titles are user text."""
+    return json.dumps(value, ensure_ascii=False, default=str).translate(SCRIPT_SAFE)
 
 
 PAGE = """<!DOCTYPE html>
