@@ -220,14 +220,18 @@ def _add_data_dir(command: argparse.ArgumentParser) -> None:
 MAX_LIMIT = 2**62
 
 
-def _positive_int(text: str) -> int:
+def _whole_number(text: str, minimum: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return min(value, MAX_LIMIT)
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {value}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    return min(_whole_number(text, 1), MAX_LIMIT)
 
 
 def _port(text: str) -> int:
@@ -238,13 +242,7 @@ def _port(text: str) -> int:
 
 
 def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
-    return value
+    return _whole_number(text, 0)
 
 
 def _iso_date(text: str) -> date:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from dagster_project.atomic_files import write_atomically
 from dagster_project.raw.files import SIDECAR_SUFFIX
 
 NAME_SUFFIX = "_daily_papers"
@@ -87,8 +88,10 @@ def save_day(raw_dir: Path, body: bytes, request: Request, papers: int,
         "bytes": len(body),
     }
     sidecar_text = json.dumps(sidecar, indent=2).encode() + b"\n"
-    _write_atomically(target.with_name(target.name + SIDECAR_SUFFIX), sidecar_text)
-    _write_atomically(target, body)
+    # Durable: these files are the only record of what the server sent that day.
+    write_atomically(target.with_name(target.name + SIDECAR_SUFFIX), sidecar_text,
+                     durable=True)
+    write_atomically(target, body, durable=True)
     return target
 
 
@@ -103,14 +106,3 @@ def _free_name(raw_dir: Path, day: date, fetched_at: datetime, first: bool) -> P
         candidate = raw_dir / f"{stem}-{number}.json"
     return candidate
 
-
-def _write_atomically(target: Path, content: bytes) -> None:
-    temporary = target.with_name(f".{target.name}.partial")
-    try:
-        with open(temporary, "wb") as file:
-            file.write(content)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)

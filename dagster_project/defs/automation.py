@@ -45,7 +45,7 @@ def _listing(directory: Path, prefix: str):
             yield relative, stat.st_size, stat.st_mtime_ns
 
 
-def raw_files_decision(current: str, cursor: str | None) -> dg.SensorResult:
+def raw_files_decision(current: str, cursor: str | None, tags: dict[str, str]) -> dg.SensorResult:
     """Run when the raw dir differs from the listing the sensor saw last.
 
     The very first look (no cursor yet) only records the listing: files that were there
@@ -60,7 +60,7 @@ def raw_files_decision(current: str, cursor: str | None) -> dg.SensorResult:
     # No run key: Dagster would skip a listing seen before (a file removed, then put back).
     return dg.SensorResult(
         run_requests=[dg.RunRequest(tags={"papers_warehouse/raw_listing": current[:16],
-                                          **run_tags("sensor")})],
+                                          **tags})],
         cursor=current)
 
 
@@ -76,7 +76,8 @@ def raw_files_decision(current: str, cursor: str | None) -> dg.SensorResult:
 )
 def raw_files_sensor(context: dg.SensorEvaluationContext, data_dir: DataDir) -> dg.SensorResult:
     raw_dir = data_dir.paths.raw
-    result = raw_files_decision(raw_dir_fingerprint(raw_dir), context.cursor)
+    result = raw_files_decision(raw_dir_fingerprint(raw_dir), context.cursor,
+                                run_tags("sensor", data_dir.paths.root))
     if result.run_requests:
         context.log.info(f"raw files in {raw_dir} changed: requesting a build")
     return result

@@ -15,6 +15,8 @@ import re
 import shutil
 from pathlib import Path
 
+from dagster_project.atomic_files import write_atomically
+
 VENDOR = Path(__file__).resolve().parent.parent / "serve" / "vendor"
 
 # Every external script and stylesheet in GX 1.24's templates → the vendored file.
@@ -75,10 +77,7 @@ def _localize_page(site: Path, page: Path) -> bool:
     for url, local in CDN_FILES.items():
         text = text.replace(f'"{url}"', f'"{static}/vendor/{local}"')
     text = REMOTE_LOGO.sub(f"{static}/images/logo-long.png", text)
-    text = INTEGRITY.sub("", text)
-    temporary = page.with_name(f".{page.name}.partial")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, page)
+    write_atomically(page, INTEGRITY.sub("", text))
     return True
 
 

@@ -5,11 +5,13 @@ record: read whole or not at all, written whole or not at all, stdlib only (the 
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from dagster_project.atomic_files import write_atomically
 from dagster_project.settings import PROJECT_ROOT
+
+__all__ = ["write_atomically"]  # state files are written whole or not at all
 
 log = logging.getLogger(__name__)
 
@@ -26,14 +28,6 @@ def read_json(path: Path) -> dict | None:
                     "recorded", path, problem)
         return None
     return value if isinstance(value, dict) else None
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write a state file whole or not at all (a killed build never leaves half of one)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staged = path.with_name(path.name + ".tmp")
-    staged.write_text(text, encoding="utf-8")
-    os.replace(staged, path)
 
 
 def file_stat(path: Path) -> list[int] | None:

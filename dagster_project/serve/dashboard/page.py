@@ -3,12 +3,11 @@ opens offline, from disk or over HTTP, with nothing fetched."""
 
 import html
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from dagster_project.atomic_files import write_atomically
 from dagster_project.serve.dashboard.charts import chart_specs
 from dagster_project.serve.dashboard.figures import Figures, read_figures
 
@@ -35,17 +34,10 @@ class BuildHealth:
 
 def write_dashboard(warehouse: Path, target: Path, health: BuildHealth | None = None) -> Path:
     """Read the figures from the published warehouse and write the page (atomically)."""
-    page = render(read_figures(warehouse), warehouse, health or BuildHealth())
-    # A temporary file of this writer's own: a build and `papers-warehouse dashboard` may
-    # write at the same moment; each replaces the page whole.
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(page)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
+    # A build and `papers-warehouse dashboard` may write at the same moment: each replaces
+    # the page whole.
+    write_atomically(target, render(read_figures(warehouse), warehouse,
+                                    health or BuildHealth()))
     return target
 
 
