@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from dagster_project.settings import data_paths
-from dagster_project.warehouse.up_to_date import is_up_to_date
+from dagster_project.warehouse.build_state import STATE_FILE, is_up_to_date
 from tests.pipeline_helpers import build, query
 
 NEW_PAGE = Path(__file__).with_name("fixtures") / "daily_papers.json"
@@ -112,8 +112,49 @@ def test_a_stale_write_ahead_log_never_applies_to_the_new_build(built):
 
 def test_a_damaged_state_file_is_redone_not_fatal(built):
     paths, data_dir = built, built.root
-    for name in ("published.json", "raw_validated.json", "up_to_date.json"):
-        (paths.build_dir / name).write_text('{"fingerprint": "abc', encoding="utf-8")
+    (paths.build_dir / STATE_FILE).write_text('{"published": {"code": "abc', encoding="utf-8")
     assert build(data_dir) == 0  # publishes again rather than stopping on the bad file
     assert query(data_dir, "select count(*) from papers") == [(46,)]
     assert is_up_to_date(paths)
+
+
+PROJECT_FILES = ["git", "ls-files", "--cached", "--others", "--exclude-standard", "--",
+                 "dagster_project", "dbt", "expectations", "requirements.lock", "pyproject.toml"]
+
+
+CODE_CHANGES = {
+    "a new module": ("dagster_project/warehouse/rounding.py", "PLACES = 2\n"),
+    "a dbt model": ("dbt/models/marts/daily_counts.sql",
+                    "\n-- a comment changes no row, but the code is not the same\n"),
+    "a suite": ("expectations/daily_counts.json", "\n"),
+}
+
+
+def test_any_change_to_the_code_publishes_again(tmp_path, data_dir):
+    """Any file the warehouse's content depends on, even one no list names: a copy of the
+    project is built, then changed and built again through its own CLI, one change at a time."""
+    root = Path(__file__).resolve().parent.parent
+    project = tmp_path / "project"
+    for name in subprocess.run(PROJECT_FILES, cwd=root, capture_output=True, text=True,
+                               check=True).stdout.splitlines():
+        if (root / name).is_file():
+            (project / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / name, project / name)
+
+    def build_copy() -> str:
+        done = subprocess.run([sys.executable, "-m", "dagster_project.cli", "build",
+                               "--data-dir", str(data_dir)], cwd=project, capture_output=True,
+                              text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    build_copy()
+    assert "no Dagster run" in build_copy()
+    for change, (name, appended) in CODE_CHANGES.items():
+        published = (data_dir / "warehouse.duckdb").stat().st_mtime_ns
+        with open(project / name, "a", encoding="utf-8") as changed:
+            changed.write(appended)
+        out = build_copy()
+        assert "no Dagster run" not in out and "up to date" not in out, (change, out)
+        assert (data_dir / "warehouse.duckdb").stat().st_mtime_ns != published, change
+    assert "no Dagster run" in build_copy()

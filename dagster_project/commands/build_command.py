@@ -27,7 +27,7 @@ def run_build(data_dir: str | None, verbose: bool = False) -> int:
         print(f"error: no raw dir at {paths.raw}; create it and put scraped pages there "
               "(or pass --data-dir)", file=sys.stderr)
         return 1
-    from dagster_project.warehouse.up_to_date import is_up_to_date
+    from dagster_project.warehouse.build_state import is_up_to_date
 
     if is_up_to_date(paths):
         print(UP_TO_DATE.format(raw=paths.raw, warehouse=paths.warehouse))

@@ -11,6 +11,8 @@ lake_build numbers a build's rows, so dbt loads exactly the rows of builds it ha
 (`lake_build > max loaded`), and Parquet statistics skip every older data file.
 """
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
@@ -145,6 +147,15 @@ def lake_identity(connection: duckdb.DuckDBPyConnection, alias: str = "lake") ->
     return str(connection.execute(
         f"select table_uuid from ducklake_table_info('{alias}') where table_name = 'listings'"
     ).fetchone()[0])
+
+
+def lake_content(connection: duckdb.DuckDBPyConnection, alias: str = "lake") -> str:
+    """What the warehouse is made of: the lake's identity and, per raw file, the build whose
+    rows are current. Equal contents, equal warehouses (given the same code)."""
+    rows = connection.execute(f"select source_file, lake_build from {alias}.raw_files "
+                              "order by source_file").fetchall()
+    return hashlib.sha256(json.dumps([lake_identity(connection, alias), rows]).encode()
+                          ).hexdigest()
 
 
 def latest_lake_build(connection: duckdb.DuckDBPyConnection, alias: str = "lake") -> int:

@@ -1,18 +1,34 @@
-"""Whether the published warehouse already reflects the lake and the project's own logic.
+"""What the warehouse was made from: one record, DIR/build/state.json, and one code digest.
 
-A build with nothing new would rebuild identical tables; comparing a fingerprint of the lake
-files and of the logic (the dbt project, the suites, the publish step) with the one recorded
-at the last publish lets it skip dbt, the checks and the publish instead. The logic part alone
-tells dbt when its incremental tables in the build file must be rebuilt from scratch.
+Every "what changed?" question of a build is answered from this record, against one digest of
+everything that turns raw files into tables (the package, the dbt project, the suites, the
+pinned versions):
+
+    published    written at publish: the code, the lake's content (its identity and raw-file
+                 index), the raw dir's stats and the catalog's as the lake step saw them, and
+                 the published file's own stats. The CLI compares the stats (no import of the
+                 stack: "up to date" in a fraction of a second); a run compares code and lake
+                 content, to skip dbt, the checks and the publish.
+    build file   the code and lake the build file's incremental tables were made by; cleared
+                 while dbt writes them, so a run that fails half-way makes the next one
+                 rebuild them from scratch.
+    lake step    what the lake step of the current run started from (raw stats, then the
+                 catalog it left): the publish records it as "published" if the lake is still
+                 as that step left it.
+    raw suite    the last lake build whose listings passed the raw suite.
+
+The lake's content is its raw-file index, not its DuckLake snapshot id: compaction and a
+touched file's new stats commit snapshots too, and neither changes a row. A missing or damaged
+record only makes a build redo work, never skip it. Stdlib only: the CLI reads this before
+anything heavy is imported.
 """
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
-from dagster_project.lake import catalog
-from dagster_project.lake.tables import lake_identity
-from dagster_project.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, PROJECT_ROOT, DataPaths
+from dagster_project.settings import PROJECT_ROOT, DataPaths
 from dagster_project.warehouse.state_files import (
     file_stat,
     files_digest,
@@ -21,104 +37,128 @@ from dagster_project.warehouse.state_files import (
     write_atomically,
 )
 
-LOGIC_DIRS = (DBT_PROJECT_DIR / "models", DBT_PROJECT_DIR / "macros",
-              DBT_PROJECT_DIR / "tests", EXPECTATIONS_DIR)
-PACKAGE_DIR = PROJECT_ROOT / "dagster_project"
-LOGIC_FILES = (
-    DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml",
-    *(PACKAGE_DIR / name for name in ("warehouse/publish.py", "serve/search.py",
-                                      "serve/sql_helpers.py", "duckdb_extensions.py")),
-)
+CODE_PATHS = ("dagster_project", "dbt/models", "dbt/macros", "dbt/tests", "dbt/dbt_project.yml",
+              "dbt/profiles.yml", "expectations", "requirements.lock", "pyproject.toml")
+CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".json", ".lock", ".toml", ".csv", ".md"}
+STATE_FILE = "state.json"
 
 
-def fingerprint(paths: DataPaths) -> str:
-    """The lake's raw files (and which build wrote each) and the logic: equal fingerprints,
-    equal warehouses."""
-    digest = hashlib.sha256(logic_fingerprint().encode())
-    digest.update(lake_state(paths).encode())
+def code_digest() -> str:
+    """One digest of every file under CODE_PATHS: changing any of them builds again."""
+    files = []
+    for relative in CODE_PATHS:
+        root = PROJECT_ROOT / relative
+        files += [root] if root.is_file() else sorted(
+            path for path in _files_under(root) if path.suffix in CODE_SUFFIXES)
+    return files_digest(files)
+
+
+def raw_digest(raw_dir: Path) -> str:
+    """Every file under raw/ (pages, sidecars, anything): name, size, mtime and ctime."""
+    digest = hashlib.sha256()
+    for path in sorted(_files_under(raw_dir)):
+        stat = path.lstat()
+        digest.update(f"{os.fsencode(path)!r} {stat.st_size} {stat.st_mtime_ns} "
+                      f"{stat.st_ctime_ns}\n".encode())
     return digest.hexdigest()
 
 
-def lake_state(paths: DataPaths) -> str:
-    """The lake's identity and its raw-file index, read from the catalog (no data file)."""
-    if not catalog.exists(paths.lake):
-        return "no lake"
-    with catalog.connect(paths.lake, read_only=True) as connection:
-        rows = connection.execute("select source_file, lake_build from lake.raw_files "
-                                  "order by source_file").fetchall()
-        return json.dumps([lake_identity(connection), rows])
+# The CLI: nothing a build reads changed since the last publish.
+
+def is_up_to_date(paths: DataPaths) -> bool:
+    published = _read(paths).get("published")
+    return isinstance(published, dict) and published.get("raw") == raw_digest(paths.raw) \
+        and published.get("catalog") == file_stat(_catalog(paths)) \
+        and not wal_of(_catalog(paths)).exists() and _is_current(paths, published)
 
 
-def lake_of_build_file(paths: DataPaths) -> str:
-    """The lake identity the build file's staging tables were loaded from."""
-    if not catalog.exists(paths.lake):
-        return "no lake"
-    with catalog.connect(paths.lake, read_only=True) as connection:
-        return lake_identity(connection)
+# The run.
+
+def record_lake_step(paths: DataPaths, raw: str) -> None:
+    """After the lake step: the raw stats it started from (taken before it read a file, so a
+    file changed later counts as new) and the catalog it left."""
+    _update(paths, **{"lake step": {"raw": raw, "catalog": file_stat(_catalog(paths))}})
 
 
-def logic_fingerprint() -> str:
-    return files_digest(sorted(_logic_files()))
+def is_published(paths: DataPaths, lake: str) -> bool:
+    """The published file was made by this code from this lake content, and nobody wrote
+    into it, left a write-ahead log beside it or replaced it since."""
+    published = _read(paths).get("published")
+    return isinstance(published, dict) and published.get("lake") == lake \
+        and _is_current(paths, published)
 
 
-def needs_full_refresh(paths: DataPaths) -> bool:
-    """The build file's incremental tables were made by other logic (or by none yet), or
-    from another lake (one made anew numbers its builds from 1 again)."""
-    record = _logic_record_path(paths)
-    return not (paths.build_db.exists() and record.exists()
-                and record.read_text(encoding="utf-8") == _dbt_state(paths))
+def record_published(paths: DataPaths, lake: str) -> None:
+    """After a publish, or a run that found the published file current. The raw and catalog
+    stats go in only when the lake is still as this run's lake step left it (a `forget`
+    since leaves them out, and the next build runs)."""
+    state = _read(paths)
+    seen = state.get("lake step")
+    if not isinstance(seen, dict) or seen.get("catalog") != file_stat(_catalog(paths)):
+        seen = {}
+    _update(paths, state, published={
+        "code": code_digest(), "lake": lake, "warehouse": file_stat(paths.warehouse),
+        "raw": seen.get("raw"), "catalog": seen.get("catalog")})
 
 
-def record_dbt_logic(paths: DataPaths) -> None:
-    write_atomically(_logic_record_path(paths), _dbt_state(paths))
+def needs_full_refresh(paths: DataPaths, lake_identity: str) -> bool:
+    """The build file's incremental tables were made by other code, from another lake (one
+    made anew numbers its builds from 1 again), by a dbt run that did not finish, or not
+    at all."""
+    made = _read(paths).get("build file")
+    return not (paths.build_db.exists() and isinstance(made, dict)
+                and made.get("code") == code_digest() and made.get("lake") == lake_identity)
 
 
-def _dbt_state(paths: DataPaths) -> str:
-    return f"{logic_fingerprint()} {lake_of_build_file(paths)}"
+def record_build_file(paths: DataPaths, lake_identity: str | None = None,
+                      lake: str | None = None) -> None:
+    """Nothing before dbt writes the build file; the lake it was made from once it
+    finished."""
+    made = lake_identity and {"code": code_digest(), "lake": lake_identity, "content": lake}
+    _update(paths, **{"build file": made})
 
 
-def raw_validated_through(paths: DataPaths, lake: str) -> int:
-    """The last lake build whose listings passed the raw suite (0: none yet)."""
-    state = read_json(paths.build_dir / "raw_validated.json")
-    if state is None or state.get("lake") != lake or not isinstance(state.get("through"), int):
-        return 0  # validate every listing again: safe, only slower
-    return state["through"]
+def build_file_content(paths: DataPaths) -> str | None:
+    """The lake content the build file's tables were made from: what a publish copies."""
+    made = _read(paths).get("build file")
+    return made.get("content") if isinstance(made, dict) else None
 
 
-def record_raw_validated(paths: DataPaths, lake: str, through: int) -> None:
+def raw_validated_through(paths: DataPaths, lake_identity: str) -> int:
+    """The last lake build whose listings passed the raw suite (0: validate them all)."""
+    validated = _read(paths).get("raw suite")
+    if not isinstance(validated, dict) or validated.get("lake") != lake_identity \
+            or not isinstance(validated.get("through"), int):
+        return 0
+    return validated["through"]
+
+
+def record_raw_validated(paths: DataPaths, lake_identity: str, through: int) -> None:
+    _update(paths, **{"raw suite": {"lake": lake_identity, "through": through}})
+
+
+def _is_current(paths: DataPaths, published: dict) -> bool:
+    # A WAL beside the published file holds someone's writes, not checkpointed: publish again.
+    return published.get("code") == code_digest() \
+        and published.get("warehouse") == file_stat(paths.warehouse) \
+        and not wal_of(paths.warehouse).exists()
+
+
+def _read(paths: DataPaths) -> dict:
+    return read_json(paths.build_dir / STATE_FILE) or {}
+
+
+def _update(paths: DataPaths, state: dict | None = None, **sections) -> None:
     paths.build_dir.mkdir(parents=True, exist_ok=True)
-    write_atomically(paths.build_dir / "raw_validated.json",
-                     json.dumps({"lake": lake, "through": through}))
+    write_atomically(paths.build_dir / STATE_FILE,
+                     json.dumps({**(_read(paths) if state is None else state), **sections},
+                                indent=1))
 
 
-def is_published(paths: DataPaths, current: str) -> bool:
-    """The published file is the one the last publish wrote (nobody wrote into it, left a
-    write-ahead log beside it or replaced it since) and was made from the current lake and
-    logic."""
-    record = _record_path(paths)
-    if not (paths.warehouse.exists() and record.exists()):
-        return False
-    published = read_json(record)
-    # A WAL beside it holds someone's writes, not checkpointed: publish again.
-    return (published is not None and published.get("fingerprint") == current
-            and published.get("warehouse") == file_stat(paths.warehouse)
-            and not wal_of(paths.warehouse).exists())
+def _files_under(root: Path) -> list[Path]:
+    """Files below root, found with os.walk (links are listed, never followed)."""
+    return [Path(folder) / name for folder, _, names in os.walk(root) for name in names]
 
 
-def record_published(paths: DataPaths, current: str) -> None:
-    write_atomically(_record_path(paths), json.dumps(
-        {"fingerprint": current, "warehouse": file_stat(paths.warehouse)}))
-
-
-def _record_path(paths: DataPaths) -> Path:
-    return paths.build_dir / "published.json"
-
-
-def _logic_record_path(paths: DataPaths) -> Path:
-    return paths.build_dir / "dbt_logic.sha256"
-
-
-def _logic_files() -> list[Path]:
-    files = [path for directory in LOGIC_DIRS if directory.is_dir()
-             for path in directory.rglob("*") if path.is_file()]
-    return files + [path for path in LOGIC_FILES if path.exists()]
+def _catalog(paths: DataPaths) -> Path:
+    return paths.lake / "catalog.ducklake"  # lake.catalog.catalog_path, without its imports

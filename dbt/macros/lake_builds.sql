@@ -9,8 +9,9 @@
       file statistics skip every older data file, so a new page costs a read of that page);
     - delete the rows whose (source_file, lake_build) is no longer current: a raw file that
       changed or was re-parsed has newer rows, a forgotten one has none.
-  Rows written by other dbt code never mix with new ones: a change to the dbt project makes
-  the build run dbt with --full-refresh (warehouse/build_state.py).
+  Rows written by other code never mix with new ones: any change to the code (the package,
+  this project, the suites, the pinned versions) makes the build run dbt with --full-refresh
+  (warehouse/build_state.py).
 -#}
 
 {#- The filter of a staging model's select from a lake table: only builds `this` lacks. -#}
@@ -35,29 +36,3 @@
     {%- endif -%}
 {%- endmacro %}
 
-
-{#-
-  A checksum of the code of the current model and of every model upstream of it. Incremental
-  marts fold it into their fingerprints, so rows computed by older code are recomputed.
--#}
-{% macro code_version() -%}
-    {%- if not execute -%}
-        {{- return('') -}}
-    {%- endif -%}
-    {%- set upstream = [] -%}
-    {%- do _collect_upstream_models(model.unique_id, upstream) -%}
-    {%- set checksums = [] -%}
-    {%- for unique_id in upstream | sort -%}
-        {%- do checksums.append(unique_id ~ '=' ~ graph.nodes[unique_id].checksum.checksum) -%}
-    {%- endfor -%}
-    {{- return(local_md5(checksums | join(','))) -}}
-{%- endmacro %}
-
-{% macro _collect_upstream_models(unique_id, collected) -%}
-    {%- if unique_id not in collected and unique_id in graph.nodes -%}
-        {%- do collected.append(unique_id) -%}
-        {%- for parent in graph.nodes[unique_id].depends_on.nodes -%}
-            {%- do _collect_upstream_models(parent, collected) -%}
-        {%- endfor -%}
-    {%- endif -%}
-{%- endmacro %}

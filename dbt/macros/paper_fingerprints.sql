@@ -3,11 +3,12 @@
   function of P's listings alone, so a model may keep P's rows as long as P's listings are
   the same ones it computed them from. Each row stores listings_fingerprint: an
   order-independent hash of the set of P's listings (raw file, lake build, record index:
-  a lake build's rows never change) and of the code of the model and everything upstream of it. On an
+  a lake build's rows never change). Rows computed by other code never stay: any change to the
+  code makes the build run dbt with --full-refresh (warehouse/build_state.py). On an
   incremental run:
     1. pre-hook: delete the rows whose paper's fingerprint is no longer the current one
-       (listings added, removed or re-assigned to another paper_id, or the code changed),
-       and the rows of papers that no longer exist;
+       (listings added, removed or re-assigned to another paper_id), and the rows of papers
+       that no longer exist;
     2. the model computes the papers `this` no longer holds (changed and new ones) and dbt
        appends them.
   The result is, row for row, what a full rebuild computes.
@@ -15,7 +16,7 @@
 
 {#- The fingerprint of one paper's listings; an aggregate over rows of stg_listing_papers. -#}
 {% macro listings_fingerprint() -%}
-    hash(bit_xor(hash(source_file, lake_build, record_index)), '{{ code_version() }}')
+    bit_xor(hash(source_file, lake_build, record_index))
 {%- endmacro %}
 
 

@@ -35,7 +35,7 @@ def dashboard(context: dg.AssetExecutionContext, data_dir: DataDir) -> dg.Materi
 
 def _checks_of_this_run(context: dg.AssetExecutionContext) -> tuple[int, int]:
     records = context.instance.get_records_for_run(
-        run_id=context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
+        run_id=context.run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
     results = [record.event_log_entry.dagster_event.event_specific_data.passed
                for record in records]
     return sum(results), len(results)

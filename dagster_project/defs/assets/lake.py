@@ -7,8 +7,8 @@ from dagster_project.lake import catalog
 from dagster_project.lake.ingest import ingest
 from dagster_project.raw.schema import LISTING_SCHEMA, REJECT_SCHEMA
 from dagster_project.warehouse import quality_process
+from dagster_project.warehouse.build_state import raw_digest, record_lake_step
 from dagster_project.warehouse.gone_raw_files import newly_gone
-from dagster_project.warehouse.up_to_date import raw_digest, record_inputs_seen
 
 PROGRESS_EVERY_FILES = 1000
 PROBLEMS_LOGGED = 50
@@ -44,7 +44,7 @@ def lake_files(context: dg.AssetExecutionContext):
 
     raw_seen = raw_digest(paths.raw)  # before reading: a file changed later is seen as new
     report = ingest(paths.raw, paths.lake, progress=report_progress, temp_dir=paths.temp)
-    record_inputs_seen(paths, raw_seen)
+    record_lake_step(paths, raw_seen)
     if report.migrated:
         context.log.warning(report.migrated.line())
     if report.removed_debris:

@@ -11,16 +11,15 @@ from dagster_project.defs.dbt_check_descriptions import check_description
 from dagster_project.defs.run_log_lines import stdout_lines
 from dagster_project.defs.table_metadata import Relation, read_table_facts, table_metadata
 from dagster_project.lake import catalog
-from dagster_project.lake.tables import lake_totals
+from dagster_project.lake.tables import lake_content, lake_identity, lake_totals
 from dagster_project.serve.docs_site import DBT_DOCS_PAGE, docs_url
 from dagster_project.warehouse.build_state import (
-    fingerprint,
     is_published,
     needs_full_refresh,
-    record_dbt_logic,
+    record_build_file,
+    record_published,
 )
 from dagster_project.warehouse.dbt_project import DBT_PROJECT
-from dagster_project.warehouse.up_to_date import record_up_to_date
 
 # Below this many listings in the lake, dbt runs 4 nodes at once: its ~100 tests are small
 # queries whose time is dbt's own Python, and overlapping them saves seconds. Above it, one
@@ -63,18 +62,22 @@ class PapersDbtTranslator(DagsterDbtTranslator):
 def dbt_models(context: dg.AssetExecutionContext):
     dbt: DbtCliResource = context.resources.dbt
     paths = context.resources.data_dir.paths
-    if is_published(paths, fingerprint(paths)):
+    with catalog.connect(paths.lake, read_only=True) as connection:
+        lake, identity = lake_content(connection), lake_identity(connection)
+        listings = lake_totals(connection).listings
+    if is_published(paths, lake):
         # Materializing nothing skips the checks and the publish downstream as well.
         context.log.info("nothing new since the last publish: the warehouse is up to date")
-        record_up_to_date(paths)  # the next build can say so without starting a run
+        record_published(paths, lake)  # the next build can say so without starting a run
         return
-    paths.build_dir.mkdir(parents=True, exist_ok=True)
-    full_refresh = needs_full_refresh(paths)
+    full_refresh = needs_full_refresh(paths, identity)
     if full_refresh:
-        context.log.info("the dbt project changed (or no build file yet): full refresh")
+        context.log.info("the code changed, or the last dbt run did not finish (or no build "
+                         "file yet): full refresh")
+    record_build_file(paths)  # until dbt finishes, the build file is nobody's
     # One target dir per data dir, reused by every build (builds never overlap), instead of
     # dagster-dbt's default of a new dir under dbt/target per run, which piles up forever.
-    threads = SMALL_LAKE_DBT_THREADS if _lake_listings(paths) < SMALL_LAKE_LISTINGS else 1
+    threads = SMALL_LAKE_DBT_THREADS if listings < SMALL_LAKE_LISTINGS else 1
     invocation = dbt.cli(["build", "--threads", str(threads),
                           *(["--full-refresh"] if full_refresh else [])],
                          context=context, target_path=paths.build_dir / "dbt_target")
@@ -89,12 +92,7 @@ def dbt_models(context: dg.AssetExecutionContext):
         finally:  # a failed dbt run's error lines come last: keep them in the run log
             for line in dbt_lines.drain():
                 context.log.debug(line)
-    record_dbt_logic(paths)
-
-
-def _lake_listings(paths) -> int:
-    with catalog.connect(paths.lake, read_only=True) as connection:
-        return lake_totals(connection).listings
+    record_build_file(paths, identity, lake)
 
 
 def with_table_metadata(events: Iterator, manifest: dict, build_db: Path) -> Iterator:

@@ -15,9 +15,8 @@ from dagster_project.defs.table_metadata import (
     table_schema,
 )
 from dagster_project.warehouse import quality_process
-from dagster_project.warehouse.build_state import fingerprint, record_published
+from dagster_project.warehouse.build_state import build_file_content, record_published
 from dagster_project.warehouse.publish import PUBLISHED_TABLES, publish
-from dagster_project.warehouse.up_to_date import record_up_to_date
 
 MAIN_TABLE = "papers"
 PREVIEW_COLUMNS = ("paper_id", "title", "published_date", "upvotes", "authors_count")
@@ -36,14 +35,13 @@ PREVIEW_ROWS = 10
 def warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     quality_process.stop()  # every check has run: let it exit while this step publishes
     paths = context.resources.data_dir.paths
-    published_state = fingerprint(paths)
+    lake = build_file_content(paths)  # the publish copies the build file
     report = publish(paths.build_db, paths.warehouse, paths.temp)
     if report.stale_wal:
         context.log.warning(f"found a write-ahead log beside {paths.warehouse} (a session "
                             "wrote into the published file and did not checkpoint): set "
                             f"aside as {report.stale_wal.name}, not replayed onto this build")
-    record_published(paths, published_state)
-    record_up_to_date(paths)
+    record_published(paths, lake)
     # Read from the build file (the same bytes): a build never opens the published file, so
     # a reader in this process with other settings (duckdb-engine) cannot make it fail.
     facts = read_table_facts(paths.build_db,
