@@ -127,6 +127,15 @@ def main(argv: list[str] | None = None) -> int:
     forget.add_argument("file", help="the raw file, relative to DIR/raw")
     _add_data_dir(forget)
 
+    repair = commands.add_parser(
+        "repair", help="re-read the raw files whose rows a damaged lake data file held",
+        description="When a build stops because a lake data file is missing or truncated: "
+        "write the damaged tables anew from their intact data files, re-read the raw files "
+        "the damaged files held from DIR/raw, and say what cannot be recovered (rows of raw "
+        "files no longer in DIR/raw). The next build then equals a clean build.",
+    )
+    _add_data_dir(repair)
+
     commands.add_parser(
         "prepare", help="parse the dbt project and set up the local Dagster instance",
         description="Run `dbt parse` to write dbt/target/manifest.json and create the "
@@ -192,6 +201,10 @@ def _run(args: argparse.Namespace, query: argparse.ArgumentParser) -> int:
         return serve(data_paths(args.data_dir), args.port or docs_port())
     if args.command == "forget":
         return _forget(args.file, args.data_dir)
+    if args.command == "repair":
+        from dagster_project.commands.repair_command import run_repair
+
+        return run_repair(args.data_dir)
     if args.command == "prepare":
         from dagster_project.commands.instance import ensure_dagster_home
         from dagster_project.settings import use_data_dir
@@ -268,7 +281,7 @@ def _forget(raw_file: str, data_dir: str | None) -> int:
     key = _raw_key(raw_file, paths.raw)
     try:
         with data_dir_lock(paths, on_wait=lambda message: print(message, file=sys.stderr)):
-            forgotten = forget(key, paths.lake)  # never while a build writes the lake
+            forgotten = forget(key, paths.lake, paths.raw)  # never while a build writes the lake
     except LakeDamaged as damaged:
         print(f"error: {damaged}", file=sys.stderr)
         return 1

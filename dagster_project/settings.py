@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATA_DIR_ENV = "PAPERS_WAREHOUSE_DATA_DIR"
+DEFAULT_DATA_DIR = "data"
 # DuckDB's memory limit for every connection that does heavy work (ingest, dbt, publish);
 # beyond it DuckDB spills to DataPaths.temp. Default: a share of this machine's memory.
 MEMORY_LIMIT_ENV = "PAPERS_WAREHOUSE_MEMORY_LIMIT"
@@ -59,7 +60,7 @@ class DataPaths:
 
 def data_paths(data_dir: str | Path | None = None) -> DataPaths:
     """The data dir given, else $PAPERS_WAREHOUSE_DATA_DIR, else ./data — made absolute."""
-    chosen = data_dir or os.environ.get(DATA_DIR_ENV) or "data"
+    chosen = data_dir or os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR
     return DataPaths(Path(chosen).expanduser().resolve())
 
 

@@ -143,10 +143,10 @@ def test_vanished_file_keeps_its_rows_until_forgotten(raw, tmp_path):
     page.unlink()
     ingest(raw, lake)
     assert sorted(row["upvotes"] for row in rows(lake)) == [1, 2]
-    assert forget("2025-12-01_a.txt", lake).records == 1
+    assert forget("2025-12-01_a.txt", lake, raw).records == 1
     assert [row["upvotes"] for row in rows(lake)] == [2]
     assert rows(lake, "rejects") == []
-    assert forget("2025-12-01_a.txt", lake) is None
+    assert forget("2025-12-01_a.txt", lake, raw) is None
 
 
 def test_same_bytes_scraped_on_two_days_are_two_sightings(raw, tmp_path):

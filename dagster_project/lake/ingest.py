@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 from dagster_project.lake import catalog
 from dagster_project.lake.commit import LakeBuild
 from dagster_project.lake.compaction import compact_if_needed, delete_orphaned_files
+from dagster_project.lake.data_files import file_signatures, refuse_damaged
 from dagster_project.lake.migration import MigrationReport, migrate_parquet_lake
 from dagster_project.lake.tables import (
     LakeTotals,
@@ -78,6 +79,7 @@ class IngestReport:
     totals: LakeTotals | None = None  # what the whole lake holds after this build
     # Raw files the lake holds rows of that are no longer in raw/ (their rows stay).
     files_gone: dict[str, int] = field(default_factory=dict)  # source_file → listings
+    data_files: list[list] = field(default_factory=list)  # [path, size] the catalog names
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ def ingest(raw_dir: Path, lake_dir: Path, progress: Progress | None = None,
     report = IngestReport()
     with catalog.connect(lake_dir, temp_dir) as connection:
         ensure_tables(connection)
+        refuse_damaged(connection, lake_dir, raw_dir)
         report.removed_debris = delete_orphaned_files(connection)
         report.migrated = migrate_parquet_lake(connection, lake_dir)
         known = read_raw_files(connection)
@@ -127,15 +130,17 @@ def ingest(raw_dir: Path, lake_dir: Path, progress: Progress | None = None,
         if report.lake_build is not None:
             report.compacted = compact_if_needed(connection)
         report.totals = lake_totals(connection)
+        report.data_files = file_signatures(connection)
     return report
 
 
-def forget(raw_key: str, lake_dir: Path) -> RawFileEntry | None:
+def forget(raw_key: str, lake_dir: Path, raw_dir: Path) -> RawFileEntry | None:
     """Delete one raw file's rows from the lake (the lake otherwise keeps vanished files)."""
     if not catalog.exists(lake_dir):
         return None
     with catalog.connect(lake_dir) as connection:
         ensure_tables(connection)
+        refuse_damaged(connection, lake_dir, raw_dir)
         entry = read_raw_files(connection).get(raw_key)
         if entry is None:
             return None

@@ -5,10 +5,10 @@ everything that turns raw files into tables (the package, the dbt project, the s
 pinned versions):
 
     published    written at publish: the code, the lake's content (its identity and raw-file
-                 index), the raw dir's stats and the catalog's as the lake step saw them, and
-                 the published file's own stats. The CLI compares the stats (no import of the
-                 stack: "up to date" in a fraction of a second); a run compares code and lake
-                 content, to skip dbt, the checks and the publish.
+                 index), the raw dir's stats, the catalog's and its data files' sizes as the
+                 lake step saw them, and the published file's own stats. The CLI compares the
+                 stats (no import of the stack: "up to date" in a fraction of a second); a
+                 run compares code and lake content, to skip dbt, the checks and the publish.
     build file   the code and lake the build file's incremental tables were made by; cleared
                  while dbt writes them, so a run that fails half-way makes the next one
                  rebuild them from scratch.
@@ -69,15 +69,18 @@ def is_up_to_date(paths: DataPaths) -> bool:
     published = _read(paths).get("published")
     return isinstance(published, dict) and published.get("raw") == raw_digest(paths.raw) \
         and published.get("catalog") == file_stat(_catalog(paths)) \
-        and not wal_of(_catalog(paths)).exists() and _is_current(paths, published)
+        and not wal_of(_catalog(paths)).exists() and _is_current(paths, published) \
+        and _data_files_intact(published.get("data files"))
 
 
 # The run.
 
-def record_lake_step(paths: DataPaths, raw: str) -> None:
+def record_lake_step(paths: DataPaths, raw: str, data_files: list[list]) -> None:
     """After the lake step: the raw stats it started from (taken before it read a file, so a
-    file changed later counts as new) and the catalog it left."""
-    _update(paths, **{"lake step": {"raw": raw, "catalog": file_stat(_catalog(paths))}})
+    file changed later counts as new), the catalog it left, and the data files that catalog
+    names ([path, size]: a later build stats them before it says "up to date")."""
+    _update(paths, **{"lake step": {"raw": raw, "catalog": file_stat(_catalog(paths)),
+                                    "data files": data_files}})
 
 
 def is_published(paths: DataPaths, lake: str) -> bool:
@@ -98,7 +101,8 @@ def record_published(paths: DataPaths, lake: str) -> None:
         seen = {}
     _update(paths, state, published={
         "code": code_digest(), "lake": lake, "warehouse": file_stat(paths.warehouse),
-        "raw": seen.get("raw"), "catalog": seen.get("catalog")})
+        "raw": seen.get("raw"), "catalog": seen.get("catalog"),
+        "data files": seen.get("data files")})
 
 
 def needs_full_refresh(paths: DataPaths, lake_identity: str) -> bool:
@@ -142,6 +146,17 @@ def _is_current(paths: DataPaths, published: dict) -> bool:
     return published.get("code") == code_digest() \
         and published.get("warehouse") == file_stat(paths.warehouse) \
         and not wal_of(paths.warehouse).exists()
+
+
+def _data_files_intact(data_files) -> bool:
+    """Every data file the lake step saw is still there at its size (a deleted or truncated
+    one makes the build run, and the lake step stop and say so)."""
+    if not isinstance(data_files, list):
+        return False
+    try:
+        return all(os.stat(path).st_size == size for path, size in data_files)
+    except (OSError, TypeError, ValueError):
+        return False
 
 
 def _read(paths: DataPaths) -> dict:

@@ -44,7 +44,7 @@ def lake_files(context: dg.AssetExecutionContext):
 
     raw_seen = raw_digest(paths.raw)  # before reading: a file changed later is seen as new
     report = ingest(paths.raw, paths.lake, progress=report_progress, temp_dir=paths.temp)
-    record_lake_step(paths, raw_seen)
+    record_lake_step(paths, raw_seen, report.data_files)
     if report.migrated:
         context.log.warning(report.migrated.line())
     if report.removed_debris:
