@@ -2,9 +2,16 @@
 
 The fault tests run a build as a subprocess with this set, to prove that a build killed at
 that point (SIGKILL: no cleanup, no finally) leaves the lake and the warehouse consistent.
-Points: lake-insert (after the first batch of rows is written, before the commit),
-lake-commit (everything written, just before the commit), lake-compact (after the commit,
-while compacting). Unset, it does nothing.
+Points, in a build's order (tests/test_faults.py kills a whole build at each):
+    parse           the first raw file's rows parsed, none written
+    lake-insert     the first batch of rows written to the lake, before the commit
+    lake-commit     everything written, just before the commit
+    lake-compact    after the commit, half-way through compacting
+    dbt             dbt's first event read: dbt is writing the build file
+    checks          a mart's quality suite about to run
+    publish-copy    the published copy written beside the warehouse, not yet renamed
+    publish-rename  the new warehouse renamed into place, nothing recorded yet
+Unset, it does nothing.
 """
 
 import os

@@ -24,6 +24,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dagster_project import faults
 from dagster_project.lake import catalog
 from dagster_project.lake.commit import LakeBuild
 from dagster_project.lake.compaction import compact_if_needed, delete_orphaned_files
@@ -122,6 +123,7 @@ def ingest(raw_dir: Path, lake_dir: Path, progress: Progress | None = None,
         build = LakeBuild(connection)
         for number, (task, result) in enumerate(_read_all(tasks, workers), start=1):
             _add(build, result, report)
+            faults.inject("parse")
             if progress:
                 progress(number, len(tasks), task.key)
         report.lake_build = build.commit({"files parsed": len(report.files_parsed),

@@ -70,7 +70,7 @@ def is_up_to_date(paths: DataPaths) -> bool:
     return isinstance(published, dict) and published.get("raw") == raw_digest(paths.raw) \
         and published.get("catalog") == file_stat(_catalog(paths)) \
         and not wal_of(_catalog(paths)).exists() and _is_current(paths, published) \
-        and _data_files_intact(published.get("data files"))
+        and _data_files_intact(paths, published.get("data files"))
 
 
 # The run.
@@ -78,9 +78,11 @@ def is_up_to_date(paths: DataPaths) -> bool:
 def record_lake_step(paths: DataPaths, raw: str, data_files: list[list]) -> None:
     """After the lake step: the raw stats it started from (taken before it read a file, so a
     file changed later counts as new), the catalog it left, and the data files that catalog
-    names ([path, size]: a later build stats them before it says "up to date")."""
+    names ([path, size], relative to the lake: a later build stats them before it says "up
+    to date")."""
+    relative = [[os.path.relpath(path, paths.lake), size] for path, size in data_files]
     _update(paths, **{"lake step": {"raw": raw, "catalog": file_stat(_catalog(paths)),
-                                    "data files": data_files}})
+                                    "data files": relative}})
 
 
 def is_published(paths: DataPaths, lake: str) -> bool:
@@ -148,13 +150,13 @@ def _is_current(paths: DataPaths, published: dict) -> bool:
         and not wal_of(paths.warehouse).exists()
 
 
-def _data_files_intact(data_files) -> bool:
+def _data_files_intact(paths: DataPaths, data_files) -> bool:
     """Every data file the lake step saw is still there at its size (a deleted or truncated
     one makes the build run, and the lake step stop and say so)."""
     if not isinstance(data_files, list):
         return False
     try:
-        return all(os.stat(path).st_size == size for path, size in data_files)
+        return all(os.stat(paths.lake / path).st_size == size for path, size in data_files)
     except (OSError, TypeError, ValueError):
         return False
 

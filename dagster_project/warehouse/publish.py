@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project import duckdb_extensions
+from dagster_project import duckdb_extensions, faults
 from dagster_project.serve.search import SCHEMA as SEARCH_SCHEMA
 from dagster_project.serve.search import IndexRefresh, create_search_macros, refresh_index
 from dagster_project.serve.sql_helpers import create_helpers
@@ -52,10 +52,12 @@ def publish(build_db: Path, warehouse: Path, temp_dir: Path | None = None) -> Pu
     staged = warehouse.with_name(warehouse.name + ".publishing")
     staged.unlink(missing_ok=True)  # debris of a publish that was killed
     _write_published_copy(build_db, staged, temp_dir)
+    faults.inject("publish-copy")
     with open(staged, "rb+") as handle:
         os.fsync(handle.fileno())
     stale_wal = _set_aside_wal(warehouse)
     os.replace(staged, warehouse)
+    faults.inject("publish-rename")
     return PublishReport(index, installed_at, stale_wal)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from dagster_project import faults
 from dagster_project.defs.data_dir import DataDir
 from dagster_project.lake import catalog
 from dagster_project.lake.tables import lake_identity, latest_lake_build
@@ -65,6 +66,7 @@ def _mart_check(suite: str, asset: str) -> dg.AssetChecksDefinition:
                     description=f"Great Expectations suite expectations/{suite}.json")
     def _check(data_dir: DataDir) -> dg.AssetCheckResult:
         paths = data_dir.paths
+        faults.inject("checks")
         return _check_result(quality_process.run(suite_runs.validate_mart, suite,
                                                  paths.build_db, paths.quality_docs))
 

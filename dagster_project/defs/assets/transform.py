@@ -7,6 +7,7 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from dagster_project import faults
 from dagster_project.defs.dbt_check_descriptions import check_description
 from dagster_project.defs.run_log_lines import stdout_lines
 from dagster_project.defs.table_metadata import Relation, read_table_facts, table_metadata
@@ -89,6 +90,7 @@ def dbt_models(context: dg.AssetExecutionContext):
                 for line in dbt_lines.drain():
                     context.log.debug(line)
                 yield event
+                faults.inject("dbt")
         finally:  # a failed dbt run's error lines come last: keep them in the run log
             for line in dbt_lines.drain():
                 context.log.debug(line)
