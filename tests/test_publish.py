@@ -2,6 +2,8 @@
 
 import hashlib
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -87,3 +89,56 @@ def test_readers_are_never_blocked_and_never_see_a_partial_build(data_dir):
     assert errors == []
     assert seen <= {46, 47} and 46 in seen
     assert scalar(data_dir, "select count(*) from papers") == 47
+
+
+SESSION = """
+import os, sys, duckdb
+connection = duckdb.connect(sys.argv[1])  # read-write: DuckDB's write lock on the file
+connection.execute("set checkpoint_threshold = '1GB'")  # writes stay in the log
+print("open", flush=True)
+sys.stdin.readline()
+connection.execute("create table mine as select 42 as answer")
+connection.execute("delete from papers")
+print("wrote", flush=True)
+sys.stdin.readline()
+os._exit(0)  # gone without a checkpoint: the log stays
+"""
+
+
+def test_a_read_write_session_on_the_published_file_is_said_and_its_writes_never_read(
+        data_dir, capsys):
+    """Issue 18, case 14: the build publishes past the session and names it; what the
+    session writes afterwards lands in a log beside the new file, which `query` refuses
+    (DuckDB would replay it onto the new file) and the next build sets aside."""
+    warehouse = data_dir / "warehouse.duckdb"
+    session = subprocess.Popen([sys.executable, "-c", SESSION, str(warehouse)],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert session.stdout.readline() == "open\n"
+        add_page(data_dir, "2025-12-13_new.txt", "A Session Outlived")
+        capsys.readouterr()
+        assert build(data_dir) == 0
+        out = capsys.readouterr().out
+        assert f"(PID {session.pid}) held the previous warehouse.duckdb open read-write" in out
+        papers = scalar(data_dir, "select count(*) from papers")
+        assert scalar(data_dir, "select count(*) from papers where title = ?",
+                      ["A Session Outlived"]) == 1
+
+        session.stdin.write("write\n")
+        session.stdin.flush()
+        assert session.stdout.readline() == "wrote\n"
+        session.stdin.write("die\n")
+        session.stdin.flush()
+        session.wait(timeout=60)
+    finally:
+        session.kill()
+    assert warehouse.with_name("warehouse.duckdb.wal").exists()
+
+    capsys.readouterr()
+    assert main(["query", "select count(*) from papers", "--data-dir", str(data_dir)]) == 1
+    assert "holds writes of a read-write session" in capsys.readouterr().err
+    assert build(data_dir) == 0  # publishes again: the log is set aside, never replayed
+    assert "set aside" in capsys.readouterr().out
+    assert main(["query", "select count(*) from papers", "--format", "csv",
+                 "--data-dir", str(data_dir)]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == str(papers)

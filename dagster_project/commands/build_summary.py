@@ -45,6 +45,8 @@ def summarize(result, paths: DataPaths, seconds: float) -> str:
         rows = ", ".join(f"{k.removeprefix('rows ')} {v}" for k, v in published.items()
                          if k.startswith("rows "))
         lines += [f"  tables: {rows}", f"  warehouse: {paths.warehouse}"]
+        lines += [f"  found: {finding}" for finding in
+                  published.get("found at publish", "").splitlines()]
         if "dashboard" in metadata:
             lines.append(f"  dashboard: {paths.dashboard} (opens offline; "
                          f"{command('docs', data_dir=paths.root)} serves it with the docs)")

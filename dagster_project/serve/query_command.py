@@ -26,6 +26,7 @@ import duckdb
 from dagster_project import duckdb_extensions
 from dagster_project.command_hint import command
 from dagster_project.serve.terminal_text import visible
+from dagster_project.warehouse.state_files import wal_of
 
 FORMATS = ("table", "csv", "json", "parquet")
 FILE_FORMATS = {".csv": "csv", ".json": "json", ".parquet": "parquet", ".txt": "table"}
@@ -149,6 +150,14 @@ def open_warehouse(warehouse: Path, allow_files: bool = False
     if not warehouse.exists():
         print(f"error: no warehouse at {warehouse}; build it first: "
               f"{command('build', data_dir=warehouse.parent)}", file=sys.stderr)
+        return None
+    if wal_of(warehouse).exists():
+        # Only a build writes the published file, and never through a log: this one holds a
+        # session's writes, maybe to the file the build replaced, and DuckDB would replay it.
+        print(f"error: {wal_of(warehouse)} holds writes of a read-write session, not the "
+              "build's: reading the warehouse now could mix them in. Close that session, "
+              f"then publish it again without them: {command('build', data_dir=warehouse.parent)}",
+              file=sys.stderr)
         return None
     try:
         connection = duckdb.connect(str(warehouse), read_only=True)

@@ -11,6 +11,7 @@ nothing else, so it is as small as the data it serves and does not grow with chu
 
 import logging
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,9 @@ class PublishReport:
     # A write-ahead log found beside the published file, set aside here: it belonged to the
     # file being replaced, and a reader would replay it onto the new one.
     stale_wal: Path | None = None
+    # A session that held the replaced file open read-write ("python3 (PID 123)"): it goes on
+    # with the old file, and what it writes goes to a log beside the new one (see below).
+    held_by: str | None = None
 
 
 def publish(build_db: Path, warehouse: Path, temp_dir: Path | None = None) -> PublishReport:
@@ -56,9 +60,26 @@ def publish(build_db: Path, warehouse: Path, temp_dir: Path | None = None) -> Pu
     with open(staged, "rb+") as handle:
         os.fsync(handle.fileno())
     stale_wal = _set_aside_wal(warehouse)
+    held_by = session_holding(warehouse)
     os.replace(staged, warehouse)
     faults.inject("publish-rename")
-    return PublishReport(index, installed_at, stale_wal)
+    return PublishReport(index, installed_at, stale_wal, held_by)
+
+
+HELD_BY = re.compile(r"Conflicting lock is held in (.+?\(PID \d+\))")
+
+
+def session_holding(database: Path) -> str | None:
+    """The process holding DuckDB's write lock on the file, if one does. A rename publishes
+    past it all the same; this only lets the build say so."""
+    if not database.exists():
+        return None
+    try:
+        duckdb.connect(str(database), read_only=True).close()
+    except duckdb.Error as problem:
+        found = HELD_BY.search(str(problem))
+        return found.group(1) if found else None
+    return None
 
 
 def _set_aside_wal(warehouse: Path) -> Path | None:

@@ -16,7 +16,7 @@ from dagster_project.defs.table_metadata import (
 )
 from dagster_project.warehouse import quality_process
 from dagster_project.warehouse.build_state import build_file_content, record_published
-from dagster_project.warehouse.publish import PUBLISHED_TABLES, publish
+from dagster_project.warehouse.publish import PUBLISHED_TABLES, PublishReport, publish
 
 MAIN_TABLE = "papers"
 PREVIEW_COLUMNS = ("paper_id", "title", "published_date", "upvotes", "authors_count")
@@ -37,10 +37,9 @@ def warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     paths = context.resources.data_dir.paths
     lake = build_file_content(paths)  # the publish copies the build file
     report = publish(paths.build_db, paths.warehouse, paths.temp)
-    if report.stale_wal:
-        context.log.warning(f"found a write-ahead log beside {paths.warehouse} (a session "
-                            "wrote into the published file and did not checkpoint): set "
-                            f"aside as {report.stale_wal.name}, not replayed onto this build")
+    found = publish_findings(report, paths.warehouse)
+    for finding in found:
+        context.log.warning(finding)
     record_published(paths, lake)
     # Read from the build file (the same bytes): a build never opens the published file, so
     # a reader in this process with other settings (duckdb-engine) cannot make it fail.
@@ -50,7 +49,23 @@ def warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     context.log.info(f"published {paths.warehouse}: {counts}")
     return dg.MaterializeResult(metadata={
         **growth_metadata(context, counts),
-        **published_metadata(paths.warehouse, paths.build_db, facts)})
+        **published_metadata(paths.warehouse, paths.build_db, facts),
+        **({"found at publish": "\n".join(found)} if found else {})})
+
+
+def publish_findings(report: PublishReport, warehouse: Path) -> list[str]:
+    """What the publish found beside the file it replaced, for the log and the summary."""
+    found = []
+    if report.stale_wal:
+        found.append(f"a write-ahead log beside {warehouse} (a session wrote into the "
+                     f"published file and did not checkpoint): set aside as "
+                     f"{report.stale_wal.name}, not replayed onto this build")
+    if report.held_by:
+        found.append(f"{report.held_by} held the previous {warehouse.name} open read-write: "
+                     "published anyway. That session reads the old file until it reconnects; "
+                     "what it writes now goes to a log beside the new file, which `query` "
+                     "refuses and the next build sets aside")
+    return found
 
 
 def growth_metadata(context: dg.AssetExecutionContext, counts: dict[str, int]) -> dict:
