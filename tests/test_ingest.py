@@ -190,6 +190,55 @@ def test_a_large_arxiv_snapshot_parsed_in_chunks_gives_the_same_rows(raw, tmp_pa
     assert "not UTF-8" in rejects[1]["reason"]
 
 
+def _rewrite(path: Path, how: str, new: bytes) -> None:
+    if how == "changed in place":  # same size, other bytes
+        with open(path, "r+b") as handle:
+            handle.write(new[:path.stat().st_size])
+    elif how == "truncated":
+        with open(path, "r+b") as handle:
+            handle.truncate(path.stat().st_size // 2)
+    else:  # a scraper's atomic save: a new file renamed over the old one
+        path.with_name("incoming").write_bytes(new)
+        os.replace(path.with_name("incoming"), path)
+
+
+@pytest.mark.parametrize("how", ["changed in place", "truncated", "replaced"])
+def test_a_snapshot_changed_while_its_chunks_are_read_mixes_nothing(raw, tmp_path,
+                                                                   monkeypatch, how):
+    """Issue 18, case 13: the chunks of a large snapshot are read one by one, after its
+    hash. A write in between is found (the stat changed), the rows read are dropped, the
+    lake keeps the file's earlier rows, and the next build reads the new bytes whole."""
+    snapshot = (FIXTURES / "arxiv_snapshot.jsonl").read_bytes()
+    path, lake = raw / "2025-12-01_arxiv.jsonl", tmp_path / "lake"
+    path.write_bytes(snapshot * 2)
+    ingest(raw, lake)
+    before = rows(lake), rows(lake, "rejects")
+    path.write_bytes(snapshot.replace(b"Tabular", b"Tables") * 2)  # a new version: read in chunks
+    later = snapshot.replace(b"Tabular", b"Tabulated") * 3  # and a newer one, saved meanwhile
+
+    monkeypatch.setattr(ingest_module, "CHUNK_BYTES", 300)
+    monkeypatch.setattr(ingest_module, "PARALLEL_FROM_FILES", 0)
+    real_parse_chunk, read = ingest_module.parse_chunk, []
+
+    def parse_chunk_then_write(task):
+        read.append(task)
+        if len(read) == 2:  # one chunk read, the rest still to come
+            _rewrite(path, how, later)
+        return real_parse_chunk(task)
+
+    monkeypatch.setattr(ingest_module, "parse_chunk", parse_chunk_then_write)
+    report = ingest(raw, lake, workers=1)
+    assert report.files_parsed == [] and report.lake_build is None
+    assert any("changed while this build read it" in line for line in report.problems)
+    assert (rows(lake), rows(lake, "rejects")) == before
+
+    monkeypatch.setattr(ingest_module, "parse_chunk", real_parse_chunk)
+    assert ingest(raw, lake, workers=1).files_parsed == ["2025-12-01_arxiv.jsonl"]
+    clean = tmp_path / "clean"
+    ingest(raw, clean)
+    assert rows(lake) == rows(clean) and rows(lake, "rejects") == rows(clean, "rejects")
+
+
 def test_compaction_keeps_the_content_and_bounds_the_files(raw, tmp_path):
     lake = tmp_path / "lake"
     for day in range(1, 21):  # 20 builds of one page each: 20 small data files

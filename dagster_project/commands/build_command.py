@@ -4,9 +4,10 @@ import logging
 import sys
 import time
 
+from dagster_project.commands.disk_full import disk_full_message, error_chain_text
 from dagster_project.commands.instance import cli_instance, ensure_dagster_home
 from dagster_project.defs.run_tags import run_tags
-from dagster_project.settings import use_data_dir
+from dagster_project.settings import DataPaths, use_data_dir
 
 UP_TO_DATE = ("up to date: nothing in {raw}, the lake or the code changed since the last "
               "publish of {warehouse}; nothing to check, nothing published (no Dagster run)")
@@ -32,6 +33,17 @@ def run_build(data_dir: str | None, verbose: bool = False) -> int:
     if is_up_to_date(paths):
         print(UP_TO_DATE.format(raw=paths.raw, warehouse=paths.warehouse))
         return 0
+    try:
+        return _run(paths, verbose)
+    except Exception as error:
+        message = disk_full_message(paths, error_chain_text(error))
+        if message is None:
+            raise
+        print(message, file=sys.stderr)
+        return 1
+
+
+def _run(paths: DataPaths, verbose: bool) -> int:
     ensure_dagster_home(paths)
     from dagster_project.warehouse import quality_process
 
@@ -66,7 +78,23 @@ def run_build(data_dir: str | None, verbose: bool = False) -> int:
     if result is None or was_interrupted(result):
         return _interrupted(instance, run_id, paths)
     print(summarize(result, paths, time.monotonic() - started))
+    if not result.success:
+        message = disk_full_message(paths, failure_text(result))
+        if message:
+            print(message, file=sys.stderr)
     return 0 if result.success else 1
+
+
+def failure_text(result) -> str:
+    """Every error of the run's failed steps, causes included."""
+    texts = []
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            while error is not None:
+                texts.append(error.to_string())
+                error = error.cause
+    return "\n".join(texts)
 
 
 def was_interrupted(result) -> bool:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dagster_project import faults
 from dagster_project.lake.tables import (
@@ -38,8 +39,6 @@ class LakeBuild:
         self._pending_bytes = 0
         self._entries: dict[str, RawFileEntry] = {}
         self._stale_rows_of: set[str] = set()  # source files whose older rows are deleted
-        self.listings_added = 0
-        self.rejects_added = 0
 
     def add_rows(self, table: str, rows: pa.Table) -> None:
         """Rows of `table` (listings or rejects) of a raw file this build also `put_file`s."""
@@ -50,6 +49,16 @@ class LakeBuild:
         self._pending_bytes += rows.nbytes
         if self._pending_bytes >= FLUSH_BYTES or self._pending_rows[table] >= FLUSH_ROWS:
             self._flush()
+
+    def discard_rows(self, source_file: str) -> None:
+        """Drop the rows this build added for source_file: pending, or already inserted."""
+        for table, parts in self._pending.items():
+            kept = [part.filter(pc.not_equal(part.column("source_file"), source_file))
+                    for part in parts]
+            self._pending_rows[table] = sum(part.num_rows for part in kept)
+            parts[:] = kept
+            self.connection.execute(f"delete from lake.{table} where source_file = ? and "
+                                    f"{LAKE_BUILD} = ?", [source_file, self.number])
 
     def put_file(self, entry: RawFileEntry) -> None:
         """A raw file read by this build: its rows added here replace any it had before."""
@@ -102,10 +111,6 @@ class LakeBuild:
             batch = batch.append_column(LAKE_BUILD, pa.repeat(
                 pa.scalar(self.number, pa.int64()), batch.num_rows))
             self.connection.execute(f"insert into lake.{table} by name select * from batch")
-            if table == "listings":
-                self.listings_added += batch.num_rows
-            else:
-                self.rejects_added += batch.num_rows
             parts.clear()
             self._pending_rows[table] = 0
         self._pending_bytes = 0

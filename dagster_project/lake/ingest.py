@@ -102,6 +102,8 @@ class FileResult:
     rejects: pa.Table
     problems: list[str]
     changed: bool  # False: same bytes, scrape time and parser; only its stat is new
+    # Why the rows read must not be committed (the file changed while it was read), if so.
+    unsettled: str | None = None
 
 
 def ingest(raw_dir: Path, lake_dir: Path, progress: Progress | None = None,
@@ -214,6 +216,10 @@ def _add(build: LakeBuild, result: FileResult, report: IngestReport) -> None:
         return
     for table in result.listings:  # first: a large snapshot's entry is complete after it
         build.add_rows("listings", table)
+    if result.unsettled:  # its earlier rows and entry stay; the next build reads it again
+        build.discard_rows(result.entry.source_file)
+        report.problems.append(f"not read {result.entry.source_file}: {result.unsettled}")
+        return
     build.add_rows("rejects", result.rejects)
     build.put_file(result.entry)
     report.problems.extend(result.problems)
@@ -404,6 +410,18 @@ def _large_snapshot_listings(task: FileTask, result: FileResult, pool: Executor 
     final = _result(task, sha256, scraped_at, "arxiv_snapshot", [], rejects)
     result.entry = replace(final.entry, records=records)
     result.rejects, result.problems = final.rejects, final.problems
+    # The chunks were read one by one, after the hash: a write in between would mix old and
+    # new bytes under the old hash. Any write changes the stat (ctime at least).
+    if _signature_now(task.path) != task.signature:
+        result.unsettled = ("it changed while this build read it (the rows read are "
+                            "discarded; the next build reads it again)")
+
+
+def _signature_now(path: Path) -> tuple | None:
+    try:
+        return _stat_signature(path)
+    except FileNotFoundError:
+        return None
 
 
 def line_aligned_chunks(path: Path, chunk_bytes: int) -> list[tuple[int, int]]:

@@ -54,11 +54,15 @@ def publish(build_db: Path, warehouse: Path, temp_dir: Path | None = None) -> Pu
     finally:
         connection.close()
     staged = warehouse.with_name(warehouse.name + ".publishing")
-    staged.unlink(missing_ok=True)  # debris of a publish that was killed
-    _write_published_copy(build_db, staged, temp_dir)
-    faults.inject("publish-copy")
-    with open(staged, "rb+") as handle:
-        os.fsync(handle.fileno())
+    _remove(staged)  # debris of a publish that was killed
+    try:
+        _write_published_copy(build_db, staged, temp_dir)
+        faults.inject("publish-copy")
+        with open(staged, "rb+") as handle:
+            os.fsync(handle.fileno())
+    except BaseException:  # a full disk, Ctrl-C: leave no half copy behind
+        _remove(staged)
+        raise
     stale_wal = _set_aside_wal(warehouse)
     held_by = session_holding(warehouse)
     os.replace(staged, warehouse)
@@ -80,6 +84,11 @@ def session_holding(database: Path) -> str | None:
         found = HELD_BY.search(str(problem))
         return found.group(1) if found else None
     return None
+
+
+def _remove(database: Path) -> None:
+    database.unlink(missing_ok=True)
+    wal_of(database).unlink(missing_ok=True)
 
 
 def _set_aside_wal(warehouse: Path) -> Path | None:

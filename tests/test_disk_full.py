@@ -1,0 +1,62 @@
+"""A disk that fills up during a build (a small tmpfs; skipped where one cannot be mounted):
+one clear message naming the disk, no half-written file left, the old warehouse intact, and
+the next build after space is freed finishes like a clean one (issue 18, case 12)."""
+
+import hashlib
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.pipeline_helpers import build, query
+from tests.test_lake_repair import MARTS
+from tests.test_publish import add_page
+
+DISK_MB = 96
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={DISK_MB}m", "tmpfs",
+                              str(mount)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    yield mount
+    subprocess.run(["umount", "--lazy", str(mount)], check=True)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("free_mb", [1, 8])
+def test_a_full_disk_stops_the_build_clearly_and_a_freed_one_builds_clean(
+        small_disk, published_sample, tmp_path, capsys, free_mb):
+    data_dir = small_disk / "data"
+    shutil.copytree(published_sample, data_dir, symlinks=True)
+    add_page(data_dir, "2025-12-13_new.txt", "A Page on a Full Disk")
+    before = digest(data_dir / "warehouse.duckdb")
+    names = {path.name for path in data_dir.iterdir()}
+    filler = small_disk / "filler"
+    subprocess.run(["fallocate", "-l", str(shutil.disk_usage(small_disk).free
+                                           - free_mb * 2**20), str(filler)], check=True)
+
+    capsys.readouterr()
+    assert build(data_dir) == 1
+    err = capsys.readouterr().err
+    assert f"the disk holding {data_dir} is full" in err and f"on {small_disk})" in err
+    assert "warehouse.duckdb is unchanged" in err
+    assert digest(data_dir / "warehouse.duckdb") == before
+    assert {path.name for path in data_dir.iterdir()} <= names
+    assert not list(data_dir.glob("*.publishing*"))
+
+    filler.unlink()
+    assert build(data_dir) == 0
+    clean = tmp_path / "clean"
+    shutil.copytree(data_dir / "raw", clean / "raw")
+    assert build(clean) == 0
+    for sql in MARTS:
+        assert query(data_dir, sql) == query(clean, sql), sql
