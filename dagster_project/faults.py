@@ -7,6 +7,7 @@ Points, in a build's order (tests/test_faults.py kills a whole build at each):
     lake-insert     the first batch of rows written to the lake, before the commit
     lake-commit     everything written, just before the commit
     lake-compact    after the commit, half-way through compacting
+    dbt-start       dbt just started (its process is importing dbt)
     dbt             dbt's first event read: dbt is writing the build file
     checks          a mart's quality suite about to run
     publish-copy    the published copy written beside the warehouse, not yet renamed
@@ -18,8 +19,12 @@ import os
 import signal
 
 KILL_AT_ENV = "PAPERS_WAREHOUSE_KILL_AT"
+# Ctrl-C at a point instead: SIGINT to the whole process group, as a terminal sends it.
+INTERRUPT_AT_ENV = "PAPERS_WAREHOUSE_INTERRUPT_AT"
 
 
 def inject(point: str) -> None:
     if os.environ.get(KILL_AT_ENV) == point:
         os.kill(os.getpid(), signal.SIGKILL)
+    if os.environ.get(INTERRUPT_AT_ENV) == point:
+        os.killpg(os.getpgrp(), signal.SIGINT)

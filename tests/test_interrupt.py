@@ -13,6 +13,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from dagster_project.faults import INTERRUPT_AT_ENV
 from tests.pipeline_helpers import build, query
 
 NEW_PAGE = Path(__file__).with_name("fixtures") / "daily_papers.json"
@@ -62,3 +63,37 @@ def test_a_stop_cancels_the_run_and_leaves_the_warehouse(published_sample, tmp_p
     papers = query(data_dir, "select count(*) from papers")[0][0]
     assert build(data_dir) == 0
     assert query(data_dir, "select count(*) from papers")[0][0] > papers
+
+
+def test_a_ctrl_c_as_dbt_starts_stops_the_build(published_sample, tmp_path):
+    """Issue 18, case 4: Ctrl-C (to the whole group: dbt's process too) the moment dbt's
+    process starts. The build stops as for any Ctrl-C, and publishes nothing."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(published_sample, data_dir)
+    warehouse = data_dir / "warehouse.duckdb"
+    before = hashlib.sha256(warehouse.read_bytes()).hexdigest()
+    shutil.copy(NEW_PAGE, data_dir / "raw" / "2025-12-13_daily_papers.json")
+    stopped = subprocess.run([str(CLI), "build", "--data-dir", str(data_dir)],
+                             env={**os.environ, INTERRUPT_AT_ENV: "dbt-start"},
+                             capture_output=True, text=True, timeout=300,
+                             start_new_session=True)  # its own group, as in a terminal
+    assert stopped.returncode == 130, stopped.stdout + stopped.stderr
+    assert "interrupted: build stopped" in stopped.stderr
+    assert hashlib.sha256(warehouse.read_bytes()).hexdigest() == before
+
+
+SWALLOWED = """
+import os, signal, sys
+from dagster_project.defs.stop_signals import stop_requested, watch
+watch()
+signal.signal(signal.SIGINT, lambda number, frame: None)  # a library that swallows it
+assert not stop_requested()
+os.kill(os.getpid(), signal.SIGINT)
+sys.exit(0 if stop_requested() else 1)
+"""
+
+
+def test_a_ctrl_c_a_library_swallowed_is_still_seen():
+    """DuckDB turns a Ctrl-C inside a query into "Query interrupted", and code expecting
+    DuckDB errors may take it for one: the build still knows the user stopped it."""
+    assert subprocess.run([sys.executable, "-c", SWALLOWED], timeout=60).returncode == 0

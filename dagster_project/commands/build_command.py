@@ -6,7 +6,9 @@ import time
 
 from dagster_project.commands.disk_full import disk_full_message, error_chain_text
 from dagster_project.commands.instance import cli_instance, ensure_dagster_home
+from dagster_project.defs.build_console import hide_interrupts_in_the_instance_storage
 from dagster_project.defs.run_tags import run_tags
+from dagster_project.defs.stop_signals import stop_requested, watch
 from dagster_project.settings import DataPaths, use_data_dir
 
 UP_TO_DATE = ("up to date: nothing in {raw}, the lake or the code changed since the last "
@@ -70,12 +72,14 @@ def _run(paths: DataPaths, verbose: bool) -> int:
             logging.getLogger(EXECUTOR_LOGGER).setLevel(logging.ERROR)
         run_config = {**(VERBOSE_LOGS if verbose else PROGRESS_LOGS),
                       "resources": {"data_dir": {"config": {"path": str(paths.root)}}}}
+        watch()
+        hide_interrupts_in_the_instance_storage()
         result = job.execute_in_process(instance=instance, run_config=run_config,
                                         raise_on_error=False, run_id=run_id,
                                         tags=run_tags("cli", paths.root))
     except KeyboardInterrupt:  # a second Ctrl-C, while Dagster was already stopping
         result = None
-    if result is None or was_interrupted(result):
+    if result is None or was_interrupted(result) or stop_requested():
         return _interrupted(instance, run_id, paths)
     print(summarize(result, paths, time.monotonic() - started))
     if not result.success:

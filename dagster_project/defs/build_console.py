@@ -20,6 +20,17 @@ class HideInterrupts(logging.Filter):
         return not any(mark in message for mark in INTERRUPT_MARKS)
 
 
+# The interrupt is raised wherever the main thread is. In the instance's SQLite pool, closing
+# a connection, SQLAlchemy logs it with a traceback ("Exception closing connection"), from a
+# logger per pool class: their parent's level quiets them all. The pool logs nothing else a
+# user could act on (Dagster reports its storage's errors itself).
+SQLALCHEMY_POOL_LOGGER = "sqlalchemy.pool"
+
+
+def hide_interrupts_in_the_instance_storage() -> None:
+    logging.getLogger(SQLALCHEMY_POOL_LOGGER).setLevel(logging.CRITICAL)
+
+
 @dg.logger(config_schema=dg.colored_console_logger.config_schema,
            description="Dagster's colored console logger, quiet about a run the user stopped.")
 def build_console(init_context) -> logging.Logger:

@@ -82,6 +82,7 @@ def dbt_models(context: dg.AssetExecutionContext):
     invocation = dbt.cli(["build", "--threads", str(threads),
                           *(["--full-refresh"] if full_refresh else [])],
                          context=context, target_path=paths.build_dir / "dbt_target")
+    faults.inject("dbt-start")
     # dbt's line per node goes to the run log (the UI, --verbose), not to the CLI's output.
     with stdout_lines() as dbt_lines:
         try:

@@ -6,6 +6,7 @@ from pathlib import Path
 import dagster as dg
 
 from dagster_project.defs.assets.transform import dbt_models
+from dagster_project.defs.stop_signals import stop_requested
 from dagster_project.defs.table_metadata import (
     Relation,
     TableFacts,
@@ -34,6 +35,8 @@ PREVIEW_ROWS = 10
 )
 def warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     quality_process.stop()  # every check has run: let it exit while this step publishes
+    if stop_requested():  # a Ctrl-C some library swallowed: never publish after one
+        raise dg.DagsterExecutionInterruptedError()
     paths = context.resources.data_dir.paths
     lake = build_file_content(paths)  # the publish copies the build file
     report = publish(paths.build_db, paths.warehouse, paths.temp)
