@@ -58,6 +58,10 @@ REJECT_SCHEMA = pa.schema(
 # authors.json; tests/test_unstorable_values.py keeps them equal), and a record with an
 # earlier one is rejected before the lake, so one bad date never blocks every publish.
 EARLIEST_PUBLISHED_DATE = date(1991, 1, 1)
+# The most authors a paper can have in the marts (the suites' bound on authors_count and on an
+# author's position; the longest real author lists have a few thousand names). Kept equal to
+# them by tests/test_row_rules.py; a record over it is rejected before the lake.
+MAX_AUTHORS = 10_000
 
 # Parsers fill these; the ingest step adds the provenance columns.
 PROVENANCE_COLUMNS = ("source_file", "source_sha256", "source_format", "scraped_at", "ingested_at")

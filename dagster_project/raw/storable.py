@@ -13,7 +13,7 @@ stall every step after the parse.
 
 from dataclasses import replace
 
-from dagster_project.raw.schema import EARLIEST_PUBLISHED_DATE
+from dagster_project.raw.schema import EARLIEST_PUBLISHED_DATE, MAX_AUTHORS
 from dagster_project.raw.text_page import Reject
 
 # Characters per value; a field not named here gets DEFAULT_TEXT_LIMIT.
@@ -46,6 +46,9 @@ def record_problem(record: dict) -> str | None:
         elif isinstance(value, int) and not isinstance(value, bool) and \
                 not INT32[0] <= value <= INT32[1]:
             problem = f"{name} is {value}, beyond a 32-bit integer"
+        elif name == "authors_count" and value is not None and value > MAX_AUTHORS:
+            problem = (f"authors_count is {value:,}, over {MAX_AUTHORS:,}, the most a paper "
+                       "can have (rule: papers.authors_count)")
         elif name == "published_date" and value is not None and \
                 value < EARLIEST_PUBLISHED_DATE:
             problem = (f"published_date {value} is before {EARLIEST_PUBLISHED_DATE}, the "
@@ -73,6 +76,9 @@ def text_problem(name: str, value: str) -> str | None:
 
 
 def _list_problem(name: str, values: list) -> str | None:
+    if name == "author_names" and len(values) > MAX_AUTHORS:
+        return (f"author_names has {len(values):,} names, over {MAX_AUTHORS:,}, the most a "
+                "paper can have (rule: paper_authors.position)")
     if len(values) > LIST_LIMIT:
         return f"{name} has {len(values):,} items, over the limit of {LIST_LIMIT:,}"
     for position, item in enumerate(values):
