@@ -5,12 +5,18 @@ import shutil
 import subprocess
 import sys
 import threading
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 
 from dagster_project.cli import main
+from dagster_project.lake import catalog
+from dagster_project.lake.commit import LakeBuild
+from dagster_project.lake.tables import RawFileEntry
+from dagster_project.raw.schema import LISTING_SCHEMA
 from tests.pipeline_helpers import build, scalar
 
 NEW_PAGE = """Daily Papers
@@ -44,10 +50,29 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def put_in_lake(data_dir: Path, name: str, listing: dict) -> None:
+    """A listing a parser of an older version let into the lake, before today's per-record
+    rules: one record's data no longer fails the gate, so this is what a wrong build is."""
+    now = datetime.now(UTC)
+    base = {"source_file": name, "source_sha256": "0" * 64, "source_format": "text_page",
+            "ingested_at": now}
+    row = {**base, "record_index": 0, "line_number": 1, "scraped_at": now, **listing}
+    with catalog.connect(data_dir / "lake") as connection:
+        lake_build = LakeBuild(connection)
+        lake_build.add_rows("listings", pa.Table.from_pylist([row], schema=LISTING_SCHEMA))
+        lake_build.put_file(RawFileEntry(
+            source_file=name, source_sha256="0" * 64, scraped_at=now, size=None,
+            mtime_ns=None, ctime_ns=None, sidecar_mtime_ns=None, source_format="text_page",
+            parser_version="0", records=1, rejects=0, ingested_at=now, lake_build=0))
+        lake_build.commit({"written by": "an older parser"})
+
+
 def test_failed_gate_keeps_the_previous_warehouse(data_dir, capsys):
     before = digest(data_dir / "warehouse.duckdb")
-    # Parses fine, but 20000 authors is outside the accepted range: the gate must stop it.
-    add_page(data_dir, "2025-12-13_bad.txt", "Implausible Collaboration", authors=20000)
+    # 20000 authors is outside the accepted range: the gate must stop the build.
+    put_in_lake(data_dir, "2025-12-13_bad.txt", {
+        "title": "Implausible Collaboration", "authors_count": 20000,
+        "published_date": date(2025, 12, 13), "upvotes": 5})
     assert build(data_dir) == 1
     summary = capsys.readouterr().out
     assert "FAILED" in summary and "authors_count" in summary
@@ -56,7 +81,6 @@ def test_failed_gate_keeps_the_previous_warehouse(data_dir, capsys):
 
     # The lake keeps what it parsed until told otherwise; forgetting the file fixes the build.
     assert main(["forget", "2025-12-13_bad.txt", "--data-dir", str(data_dir)]) == 0
-    (data_dir / "raw" / "2025-12-13_bad.txt").unlink()
     assert build(data_dir) == 0
     assert scalar(data_dir, "select count(*) from papers") == 46
 
