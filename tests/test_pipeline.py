@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from dagster_project.lake import catalog
+from dagster_project.raw.row_rules import RULES_DIGEST
 from tests.pipeline_helpers import build, query, scalar
 
 pytestmark = pytest.mark.usefixtures("dagster_home")
@@ -67,7 +68,7 @@ def test_provenance_on_every_listing(built):
             from lake.listings""").fetchone()
         parsed_by = lake.sql("select parser_version from lake.raw_files").fetchall()
     assert rows == (46, 1, 13, 361, date(2025, 12, 12), date(2025, 12, 12), "text_page")
-    assert parsed_by == [("text_page/1+detect/3",)]
+    assert parsed_by == [(f"text_page/1+rules/{RULES_DIGEST}+detect/3",)]
 
 
 def _lake_listings(data_dir: Path) -> tuple:

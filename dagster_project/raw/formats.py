@@ -23,6 +23,7 @@ from dagster_project.raw.arxiv_snapshot import is_arxiv_snapshot, parse_arxiv_sn
 from dagster_project.raw.html_page import looks_like_html, parse_html_page
 from dagster_project.raw.hub_json import looks_like_json, parse_hub_json
 from dagster_project.raw.listing_record import NO_DATA_MARKERS, NO_PAPERS, ParsedListings
+from dagster_project.raw.row_rules import RULES_DIGEST
 from dagster_project.raw.text_page import Reject, is_text_page, parse_text_page
 
 
@@ -68,15 +69,19 @@ FORMATS = (
 # arxiv_snapshot 2: TeX names decoded, affiliations, the authors string kept.
 # hub_api_json 2: published_date never from the wrapper's publishedAt.
 # 3: every record checked before the lake (raw/storable.py): a value the lake cannot hold, an
-# oversized field or a date before 1991 is a reject; a lake holding one re-reads its files.
+# oversized field or a value outside a row rule is a reject; a lake holding one re-reads its
+# files.
 DETECTION_VERSION = 3
 PARSER_VERSIONS = {"arxiv_snapshot": 2, "hub_api_json": 2, "hub_api_repr": 1, "html_page": 1,
                    "text_page": 1}
 
 
 def parser_version(source_format: str | None) -> str:
-    """e.g. "text_page/1+detect/1"; a file no parser could read has only the detection's."""
-    parser = f"{source_format}/{PARSER_VERSIONS[source_format]}+" if source_format else ""
+    """e.g. "text_page/1+rules/0a1b2c3d+detect/3": the parser, the row rules its records were
+    held to (raw/row_rules.py) and the detection; a file no parser could read has only the
+    detection's."""
+    parser = (f"{source_format}/{PARSER_VERSIONS[source_format]}+rules/{RULES_DIGEST}+"
+              if source_format else "")
     return f"{parser}detect/{DETECTION_VERSION}"
 
 

@@ -4,8 +4,6 @@ The Parquet writer, the dbt source tests and the Great Expectations suite for ra
 listings all follow these definitions; change a column here and there only.
 """
 
-from datetime import date
-
 import pyarrow as pa
 
 UTC_TIMESTAMP = pa.timestamp("us", tz="UTC")
@@ -52,16 +50,6 @@ REJECT_SCHEMA = pa.schema(
         pa.field("ingested_at", UTC_TIMESTAMP, nullable=False),
     ]
 )
-
-# The earliest publication date a paper can have (arXiv opened in August 1991). The marts'
-# tests hold published dates to it (dbt/models/marts/_marts.yml, expectations/papers.json and
-# authors.json; tests/test_unstorable_values.py keeps them equal), and a record with an
-# earlier one is rejected before the lake, so one bad date never blocks every publish.
-EARLIEST_PUBLISHED_DATE = date(1991, 1, 1)
-# The most authors a paper can have in the marts (the suites' bound on authors_count and on an
-# author's position; the longest real author lists have a few thousand names). Kept equal to
-# them by tests/test_row_rules.py; a record over it is rejected before the lake.
-MAX_AUTHORS = 10_000
 
 # Parsers fill these; the ingest step adds the provenance columns.
 PROVENANCE_COLUMNS = ("source_file", "source_sha256", "source_format", "scraped_at", "ingested_at")

@@ -1,8 +1,9 @@
 """What the lake can store, and what no real listing holds: checked per record, so one bad
 value is a reject naming its field, never a failure of its file or of every file.
 
-A publication date before the first arXiv paper would fail the marts' date rule and block
-every publish: it is refused here, by the same constant (raw/schema.py).
+A value outside a row rule of the marts (a publication date before arXiv, over 10,000
+authors) would fail the quality gate and block every publish: it is refused here, by the
+same declaration the dbt tests and GX suites read (raw/row_rules.py).
 
 Arrow and DuckDB refuse a lone surrogate ("\\ud800", which JSON may spell) and integers over
 the schema's int32; a NUL inside a string breaks DuckDB's text functions. Sizes are bounded
@@ -13,7 +14,7 @@ stall every step after the parse.
 
 from dataclasses import replace
 
-from dagster_project.raw.schema import EARLIEST_PUBLISHED_DATE, MAX_AUTHORS
+from dagster_project.raw.row_rules import ROW_RULES
 from dagster_project.raw.text_page import Reject
 
 # Characters per value; a field not named here gets DEFAULT_TEXT_LIMIT.
@@ -46,13 +47,8 @@ def record_problem(record: dict) -> str | None:
         elif isinstance(value, int) and not isinstance(value, bool) and \
                 not INT32[0] <= value <= INT32[1]:
             problem = f"{name} is {value}, beyond a 32-bit integer"
-        elif name == "authors_count" and value is not None and value > MAX_AUTHORS:
-            problem = (f"authors_count is {value:,}, over {MAX_AUTHORS:,}, the most a paper "
-                       "can have (rule: papers.authors_count)")
-        elif name == "published_date" and value is not None and \
-                value < EARLIEST_PUBLISHED_DATE:
-            problem = (f"published_date {value} is before {EARLIEST_PUBLISHED_DATE}, the "
-                       "earliest a paper can have (rule: papers.published_date)")
+        elif name in ROW_RULES and value is not None:
+            problem = ROW_RULES[name].problem(value)
         else:
             problem = None
         if problem:
@@ -76,9 +72,12 @@ def text_problem(name: str, value: str) -> str | None:
 
 
 def _list_problem(name: str, values: list) -> str | None:
-    if name == "author_names" and len(values) > MAX_AUTHORS:
-        return (f"author_names has {len(values):,} names, over {MAX_AUTHORS:,}, the most a "
-                "paper can have (rule: paper_authors.position)")
+    # Every name listed is an author: the count's upper bound holds the list too (an empty
+    # list is an unknown count, not a paper without authors).
+    most = ROW_RULES["authors_count"].maximum
+    if name == "author_names" and most is not None and len(values) > most:
+        return (f"author_names lists {len(values):,} names, over {most:,} "
+                f"(row rule: authors_count <= {most:,})")
     if len(values) > LIST_LIMIT:
         return f"{name} has {len(values):,} items, over the limit of {LIST_LIMIT:,}"
     for position, item in enumerate(values):

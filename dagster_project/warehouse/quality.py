@@ -3,7 +3,8 @@
 GX's SQL datasource cannot read DuckDB (see design.md), so the caller SELECTs the columns
 `suite_columns(name)` lists (as Arrow, `con.sql(q).arrow()`, or pandas, `.df()`) and
 `validate` runs the suite on that frame with a pandas datasource. Keys and relationships
-between tables are dbt tests; totals that tie tables together are suite parameters.
+between tables are dbt tests; totals that tie tables together are suite parameters, and so
+are the bounds of the row rules (raw/row_rules.py), which `validate` adds itself.
 
 The JSON files hold the suites in GX's own serialized shape. The not-null expectations of the
 raw contracts are not in the JSON: they are derived here from the pyarrow schemas in
@@ -30,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from dagster_project.raw import row_rules
+
 if TYPE_CHECKING:
     import pandas as pd
     from great_expectations import ExpectationSuite
@@ -37,6 +40,8 @@ if TYPE_CHECKING:
     from great_expectations.data_context.types.base import DataContextConfig
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
+# The bounds of the row rules (dbt/dbt_project.yml), which the suites name as parameters.
+ROW_RULE_PARAMETERS = row_rules.suite_parameters()
 
 # Suites whose not-null expectations come from a schema in dagster_project/raw/schema.py.
 SCHEMA_OF_SUITE = {"raw_listings": "LISTING_SCHEMA", "rejects": "REJECT_SCHEMA"}
@@ -67,13 +72,14 @@ def suite_columns(suite_name: str) -> list[str]:
 
 
 def suite_parameters(suite_name: str) -> set[str]:
-    """Names of the {"$PARAMETER": name} values `validate` must be given for this suite."""
+    """Names of the {"$PARAMETER": name} values `validate` must be given for this suite (the
+    row rules' bounds it adds itself)."""
     return {
         value["$PARAMETER"]
         for expectation in _suite_dict(suite_name)["expectations"]
         for value in expectation["kwargs"].values()
         if isinstance(value, dict) and "$PARAMETER" in value
-    }
+    } - ROW_RULE_PARAMETERS.keys()
 
 
 def validate(
@@ -117,7 +123,8 @@ def validate(
             actions=[UpdateDataDocsAction(name="data_docs")] if docs_dir else [],
         )
     )
-    run = checkpoint.run(batch_parameters={"dataframe": batch}, expectation_parameters=parameters)
+    run = checkpoint.run(batch_parameters={"dataframe": batch},
+                         expectation_parameters={**ROW_RULE_PARAMETERS, **parameters})
     (result,) = run.run_results.values()
     return SuiteOutcome(
         suite=suite_name,
