@@ -283,9 +283,13 @@ def test_a_parser_version_bump_re_parses_files_still_in_raw(raw, tmp_path, monke
     with catalog.connect(lake, read_only=True) as connection:
         versions = dict(connection.execute(
             "select source_file, parser_version from lake.raw_files").fetchall())
-    assert versions == {"2025-12-01_a.txt": "text_page/99+detect/3",
-                        "2025-12-02_b.txt": "text_page/1+detect/3"}
+    rules = f"rules/{formats.RULES_DIGEST}"
+    assert versions == {"2025-12-01_a.txt": f"text_page/99+{rules}+detect/3",
+                        "2025-12-02_b.txt": f"text_page/1+{rules}+detect/3"}
     assert ingest(raw, lake).files_parsed == []
+    # A changed row rule (dbt_project.yml) re-reads them too: it may keep or refuse others.
+    monkeypatch.setattr(formats, "RULES_DIGEST", "changed")
+    assert ingest(raw, lake).files_parsed == ["2025-12-01_a.txt"]
 
 
 KILL_POINTS = ["lake-insert", "lake-commit"]

@@ -16,7 +16,7 @@ import duckdb
 
 from dagster_project.command_hint import command
 from dagster_project.lake import catalog
-from dagster_project.raw.files import list_raw_files
+from dagster_project.raw.files import list_raw_files, raw_key
 
 METADATA = "__ducklake_metadata_lake"  # the catalog's own tables, as DuckLake attaches them
 TABLES_WITH_RAW_FILES = ("listings", "rejects", "raw_files")
@@ -139,7 +139,7 @@ def affected_raw_files(connection: duckdb.DuckDBPyConnection, damaged: list[Dama
 
 
 def raw_keys(raw_dir: Path) -> list[str]:
-    return [path.relative_to(raw_dir).as_posix() for path in list_raw_files(raw_dir)]
+    return [raw_key(path, raw_dir) for path in list_raw_files(raw_dir)]
 
 
 def _size_problem(path: str, recorded: int | None, kind: str = "") -> str | None:

@@ -8,12 +8,10 @@ Results come back in order, at most a few in flight, and go into the build's buf
 inserts: memory stays bounded whatever the corpus.
 """
 
-import hashlib
 import itertools
 import logging
 import multiprocessing
 import os
-import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -42,9 +40,15 @@ from dagster_project.raw.decoding import Undecodable, decode
 from dagster_project.raw.files import (
     ScrapeTimeError,
     SidecarError,
+    file_sha256,
+    link_signature,
     list_raw_files,
+    raw_key,
+    refusal,
     scrape_time,
-    sidecar_for,
+    sha256_of,
+    signature_now,
+    stat_signature,
 )
 from dagster_project.raw.formats import ParsedFile, parse_raw_text, parser_version
 from dagster_project.raw.listing_record import NO_PAPERS
@@ -56,7 +60,6 @@ log = logging.getLogger(__name__)
 
 CHUNK_BYTES = 32 * 2**20  # a large snapshot is parsed in chunks of about this size
 HEAD_BYTES = 64 * 2**10
-HASH_CHUNK_BYTES = 2**20
 BATCH_ROWS = 50_000
 PARALLEL_FROM_FILES = 200  # below this, starting worker processes costs more than it saves
 IN_FLIGHT_PER_WORKER = 4  # results waiting to be committed, at most
@@ -118,7 +121,7 @@ def ingest(raw_dir: Path, lake_dir: Path, progress: Progress | None = None,
         known = read_raw_files(connection)
         files = list_raw_files(raw_dir)
         report.files_seen = len(files)
-        listed = {_key_and_refusal(path, raw_dir)[0] for path in files}  # keys as stored
+        listed = {raw_key(path, raw_dir) for path in files}
         report.files_gone = {key: entry.records for key, entry in sorted(known.items())
                              if key not in listed}
         tasks = _tasks(files, raw_dir, known, datetime.now(UTC))
@@ -166,48 +169,15 @@ def _tasks(files: list[Path], raw_dir: Path, known: dict[str, RawFileEntry],
            ingested_at: datetime) -> list[FileTask]:
     tasks = []
     for path in files:
-        key, refused = _key_and_refusal(path, raw_dir)
+        key, refused = raw_key(path, raw_dir), refusal(path, raw_dir)
         try:
-            signature = _stat_signature(path) if refused is None else _link_signature(path)
+            signature = stat_signature(path) if refused is None else link_signature(path)
         except FileNotFoundError:
             continue  # gone since it was listed: the lake keeps what it had of it
         old = known.get(key)
         if old is None or not is_current(old, signature):
             tasks.append(FileTask(path, key, signature, ingested_at, old, refused))
     return tasks
-
-
-def _key_and_refusal(path: Path, raw_dir: Path) -> tuple[str, str | None]:
-    """The file's name relative to raw/ (as stored in the lake), and a reason not to read it:
-    a symbolic link that leads out of raw/ (or nowhere), or a name that is not UTF-8."""
-    key = path.relative_to(raw_dir).as_posix()
-    try:
-        key.encode("utf-8")
-    except UnicodeEncodeError:
-        shown = key.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-        return shown, ("the file name is not valid UTF-8, so it cannot be stored or shown: "
-                       "rename the file (e.g. with convmv) and build again")
-    if not path.is_symlink() and not path.is_file():
-        return key, (f"not a regular file but {_special_kind(path)}: not read (a raw file is "
-                     "a page or dump saved to disk)")
-    if path.is_symlink():
-        target = path.resolve()
-        if not target.exists():
-            return key, f"a symbolic link to {target}, which does not exist"
-        if not target.is_relative_to(raw_dir.resolve()):
-            return key, (f"a symbolic link to {target}, outside {raw_dir}: not followed "
-                         "(copy the file into raw/ to load it)")
-        if not target.is_file():
-            return key, (f"a symbolic link to {target}, which is not a regular file but "
-                         f"{_special_kind(target)}: not read")
-    return key, None
-
-
-def _special_kind(path: Path) -> str:
-    mode = path.lstat().st_mode
-    kinds = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
-             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
-    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 def _add(build: LakeBuild, result: FileResult, report: IngestReport) -> None:
@@ -280,7 +250,7 @@ def read_raw_file(task: FileTask) -> FileResult:
     except OSError as problem:
         return _whole_file_rejected(task, f"unreadable: {problem.strerror}; "
                                     "check its permissions")
-    sha256 = hashlib.sha256(content).hexdigest()
+    sha256 = sha256_of(content)
     try:
         scraped_at = scrape_time(task.path)
     except SidecarError as problem:
@@ -336,7 +306,7 @@ def _result(task: FileTask, sha256: str, scraped_at: datetime, source_format: st
 
 def _whole_file_rejected(task: FileTask, reason: str, sha256: str | None = None) -> FileResult:
     # An unreadable file has no content hash: its name's hash stands in.
-    sha256 = sha256 or hashlib.sha256(task.key.encode()).hexdigest()
+    sha256 = sha256 or sha256_of(task.key.encode())
     return _result(task, sha256, task.ingested_at, None, [], [Reject(None, reason, "")])
 
 
@@ -412,16 +382,9 @@ def _large_snapshot_listings(task: FileTask, result: FileResult, pool: Executor 
     result.rejects, result.problems = final.rejects, final.problems
     # The chunks were read one by one, after the hash: a write in between would mix old and
     # new bytes under the old hash. Any write changes the stat (ctime at least).
-    if _signature_now(task.path) != task.signature:
+    if signature_now(task.path) != task.signature:
         result.unsettled = ("it changed while this build read it (the rows read are "
                             "discarded; the next build reads it again)")
-
-
-def _signature_now(path: Path) -> tuple | None:
-    try:
-        return _stat_signature(path)
-    except FileNotFoundError:
-        return None
 
 
 def line_aligned_chunks(path: Path, chunk_bytes: int) -> list[tuple[int, int]]:
@@ -497,28 +460,6 @@ def _rejects_table(rejects: list[Reject], provenance: dict) -> pa.Table:
 
 def _no_rejects() -> pa.Table:
     return REJECT_SCHEMA.empty_table()
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(HASH_CHUNK_BYTES):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _link_signature(path: Path) -> tuple:
-    """For a file that is not read: the link's (or the badly named file's) own stat."""
-    stat = path.lstat()
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, None)
-
-
-def _stat_signature(path: Path) -> tuple:
-    """Cheap change detection: a file whose stat is unchanged is not re-read or re-hashed."""
-    stat = path.stat()
-    sidecar = sidecar_for(path)
-    sidecar_mtime = sidecar.stat().st_mtime_ns if sidecar else None
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, sidecar_mtime)
 
 
 def _same_as_in_lake(old: RawFileEntry | None, sha256: str, scraped_at: datetime) -> bool:

@@ -1,8 +1,10 @@
-"""The landing zone: which raw files exist, their content hash and their scrape date."""
+"""The landing zone: which raw files exist, their names as the lake stores them, which ones
+are not read and why, their stat and content hash, and their scrape date."""
 
 import hashlib
 import json
 import re
+import stat
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -36,8 +38,85 @@ def list_raw_files(raw_dir: Path) -> list[Path]:
     )
 
 
+def raw_key(path: Path, raw_dir: Path) -> str:
+    """The file's name relative to raw/, as the lake stores it (a name that is not UTF-8 with
+    its bad bytes shown as replacement characters)."""
+    key = path.relative_to(raw_dir).as_posix()
+    if _is_utf8(key):
+        return key
+    return key.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def refusal(path: Path, raw_dir: Path) -> str | None:
+    """Why the file is not read at all, or None: a name that is not UTF-8, a special file,
+    or a symbolic link that leads out of raw/, nowhere, or to a special file."""
+    if not _is_utf8(path.relative_to(raw_dir).as_posix()):
+        return ("the file name is not valid UTF-8, so it cannot be stored or shown: rename "
+                "the file (e.g. with convmv) and build again")
+    if not path.is_symlink() and not path.is_file():
+        return (f"not a regular file but {_special_kind(path)}: not read (a raw file is a "
+                "page or dump saved to disk)")
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.exists():
+            return f"a symbolic link to {target}, which does not exist"
+        if not target.is_relative_to(raw_dir.resolve()):
+            return (f"a symbolic link to {target}, outside {raw_dir}: not followed (copy the "
+                    "file into raw/ to load it)")
+        if not target.is_file():
+            return (f"a symbolic link to {target}, which is not a regular file but "
+                    f"{_special_kind(target)}: not read")
+    return None
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes of the name, as surrogate escapes
+        return False
+    return True
+
+
+def _special_kind(path: Path) -> str:
+    mode = path.lstat().st_mode
+    kinds = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
+def stat_signature(path: Path) -> tuple:
+    """Cheap change detection: a file whose stat is unchanged is not re-read or re-hashed."""
+    status = path.stat()
+    sidecar = sidecar_for(path)
+    sidecar_mtime = sidecar.stat().st_mtime_ns if sidecar else None
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, sidecar_mtime)
+
+
+def link_signature(path: Path) -> tuple:
+    """For a file that is not read: the link's (or the badly named file's) own stat."""
+    status = path.lstat()
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, None)
+
+
+def signature_now(path: Path) -> tuple | None:
+    """The stat signature, or None for a file gone."""
+    try:
+        return stat_signature(path)
+    except FileNotFoundError:
+        return None
+
+
 def sha256_of(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
+
+
+def file_sha256(path: Path, chunk_bytes: int = 2**20) -> str:
+    """The hash of a file too large to hold, read a chunk at a time."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(chunk_bytes):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def sidecar_for(path: Path) -> Path | None:
