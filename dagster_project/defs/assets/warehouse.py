@@ -44,8 +44,9 @@ def warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     for finding in found:
         context.log.warning(finding)
     record_published(paths, lake)
-    # Read from the build file (the same bytes): a build never opens the published file, so
-    # a reader in this process with other settings (duckdb-engine) cannot make it fail.
+    # Read from the build file (the same bytes), not the published one: a reader in this
+    # process with other settings (duckdb-engine) would make opening it fail. (The publish
+    # only probes it for a write lock, and a failed probe means no lock found.)
     facts = read_table_facts(paths.build_db,
                              [Relation("main", table) for table in PUBLISHED_TABLES])
     counts = {relation.name: fact.row_count for relation, fact in facts.items()}
