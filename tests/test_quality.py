@@ -1,4 +1,4 @@
-"""The Great Expectations suites, run by real GX on small real frames.
+"""The Great Expectations suites, run by real GX inside DuckDB on small real tables.
 
 Great Expectations is imported once per session (by the first `validate`); each validation
 after that takes a fraction of a second.
@@ -106,7 +106,6 @@ def authors_count(shares=(0.5, 0.25, 0.25)):
 
 
 def daily_counts(cumulative=(1, 1, 3)):
-    # Deliberately not in day order: validate sorts by the suite's meta.order_by.
     return pa.table(
         {
             "day": pa.array([dt.date(2025, 5, 8), dt.date(2025, 5, 6), dt.date(2025, 5, 7)]),
@@ -174,7 +173,7 @@ def test_bad_raw_listings_fail_with_messages_naming_expectation_column_and_value
             "expect_column_values_to_be_in_set(source_format): 1 unexpected value, e.g. pdf",
             "expect_column_values_to_match_regex(arxiv_id): 1 unexpected value, e.g. 2512.123",
             "expect_column_pair_values_a_to_be_greater_than_b(scraped_at, published_date): "
-            "1 unexpected value, e.g. (2025-12-12T09:30:00.000000, 2025-12-13T00:00:00.000)",
+            "1 unexpected value, e.g. (2025-12-12 09:30:00+00:00, 2025-12-13)",
         ]
     )
 
@@ -214,11 +213,11 @@ def test_bad_papers_fail():
             "expect_column_values_to_not_be_null(title): 1 null value",
             "expect_column_values_to_be_between(upvotes): 1 unexpected value, e.g. -1",
             "expect_column_values_to_match_regex(arxiv_id): 1 unexpected value, e.g. 1706.03762v2",
-            "expect_column_min_to_be_between(published_date): observed 1989-01-01 00:00:00",
+            "expect_column_min_to_be_between(published_date): observed 1989-01-01",
             "expect_column_pair_values_a_to_be_greater_than_b(last_seen_at, published_date): "
-            "1 unexpected value, e.g. (2025-12-12T09:30:00.000000, 2025-12-13T00:00:00.000)",
+            "1 unexpected value, e.g. (2025-12-12 09:30:00+00:00, 2025-12-13)",
             "expect_column_pair_values_a_to_be_greater_than_b(last_seen_at, first_seen_at): "
-            "1 unexpected value, e.g. (2025-12-12T09:30:00.000000, 2025-12-13T09:30:00.000000)",
+            "1 unexpected value, e.g. (2025-12-12 09:30:00+00:00, 2025-12-13 09:30:00+00:00)",
         ]
     )
 
@@ -267,9 +266,9 @@ def test_bad_authors_fail():
         "expect_column_values_to_be_between(papers): 1 unexpected value, e.g. 0",
         "expect_column_values_to_be_between(papers): 1 unexpected value, e.g. 3",
         "expect_column_values_to_be_between(first_paper_date): 1 unexpected value, "
-        "e.g. 1985-01-01 00:00:00",
+        "e.g. 1985-01-01",
         "expect_column_pair_values_a_to_be_greater_than_b(last_paper_date, first_paper_date): "
-        "1 unexpected value, e.g. (2019-01-01T00:00:00.000, 2020-01-01T00:00:00.000)",
+        "1 unexpected value, e.g. (2019-01-01, 2020-01-01)",
     ])
 
 
@@ -285,15 +284,15 @@ def test_shares_that_do_not_sum_to_one_and_a_wrong_total_fail():
     ]
 
 
-def test_a_falling_cumulative_count_and_a_wrong_total_fail():
+def test_a_wrong_total_of_daily_counts_fails():
+    # (That cumulative_papers is the running total is a dbt test, over the whole table.)
     outcome = quality.validate(
-        "daily_counts", daily_counts(cumulative=(1, 3, 2)), {"papers_with_published_date": 4}
+        "daily_counts", daily_counts(), {"papers_with_published_date": 4}
     )
 
     assert sorted(outcome.failed) == [
         "expect_column_max_to_be_between(cumulative_papers): observed 3",
         "expect_column_sum_to_be_between(papers): observed 3",
-        "expect_column_values_to_be_increasing(cumulative_papers): 1 unexpected value, e.g. 2",
     ]
 
 
@@ -418,46 +417,36 @@ def schema_not_null_count(suite):
     return 0 if schema is None else sum(not field.nullable for field in schema)
 
 
-# --- batches: every row validated without one frame of all rows ---------------------------
+def test_a_table_validates_inside_duckdb_without_pandas(tmp_path):
+    database = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        connection.register("frame", papers())
+        connection.execute("create table papers as select * from frame")
+    code = ("import sys; from pathlib import Path; from dagster_project.warehouse import "
+            f"quality; outcome = quality.validate_table('papers', Path({str(database)!r})); "
+            "print(outcome.success, outcome.evaluated, 'pandas' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    # GX imports pandas itself; what matters is that the rows never go through it.
+    assert result.stdout.split()[:2] == ["True", str(len(load_json("papers")["expectations"]))]
 
 
-@pytest.mark.parametrize(("suite", "expected"), [
-    ("raw_listings", True), ("papers", True), ("authors", True), ("rejects", True),
-    ("paper_authors", False),  # counts distinct papers: batched by whole papers instead
-    ("authors_count", False), ("daily_counts", False),
-])
-def test_suites_of_row_wise_expectations_are_batchable(suite, expected):
-    assert quality.batchable(suite) is expected
+def test_plain_gx_still_needs_the_duckdb_adjustments(tmp_path):
+    """warehouse/gx_duckdb.py adjusts GX 1.24's SQL engine for DuckDB. When this fails, GX
+    reads DuckDB by itself: drop the adjustment and use its own datasource."""
+    import great_expectations as gx
+    from great_expectations.execution_engine import SqlAlchemyExecutionEngine
 
-
-def test_a_bad_row_in_any_batch_fails_the_batched_suite(tmp_path):
-    good = raw_listings(listing(record_index=1), listing(record_index=2))
-    bad = raw_listings(listing(record_index=3, upvotes=-1))
-
-    passed = quality.validate_batches("raw_listings", [(good, None), (good, None)])
-    failed = quality.validate_batches("raw_listings", [(good, None), (bad, None), (good, None)],
-                                      docs_dir=tmp_path / "docs")
-
-    assert passed.success and passed.failed == []
-    assert not failed.success
-    assert [line for line in failed.failed if "upvotes" in line]
-    assert failed.docs_index == (tmp_path / "docs" / "index.html").resolve()
-    assert failed.docs_index.exists()
-
-
-def test_paper_author_batches_carry_their_own_paper_counts():
-    first = paper_authors(rows=(("1706.03762", 1, "Ashish Vaswani"),))
-    second = paper_authors(rows=(("2308.01904", 1, "Yutong Lin"), ("2308.01904", 2, "Han Hu")))
-
-    right = quality.validate_batches("paper_authors", [
-        (first, {"papers_with_author_names": 1}), (second, {"papers_with_author_names": 1})])
-    wrong = quality.validate_batches("paper_authors", [
-        (first, {"papers_with_author_names": 1}), (second, {"papers_with_author_names": 2})])
-
-    assert right.success
-    assert not wrong.success
-
-
-def test_no_batches_validate_nothing_and_pass():
-    outcome = quality.validate_batches("raw_listings", [])
-    assert (outcome.success, outcome.evaluated) == (True, 0)
+    database = tmp_path / "plain.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("create table t as select 'ab' as s, 1 as n")
+    context = gx.get_context(mode="ephemeral")
+    batch = (context.data_sources.add_sql("plain", connection_string=f"duckdb:///{database}")
+             .add_table_asset("t", table_name="t").add_batch_definition_whole_table("all")
+             .get_batch())
+    rows = batch.validate(gx.expectations.ExpectColumnValuesToBeBetween(column="n",
+                                                                        min_value=0))
+    assert not rows.success and "list index out of range" in str(rows.exception_info)
+    # No DuckDB dialect: regular expressions refused, types looked up among generic ones.
+    engine = SqlAlchemyExecutionEngine(connection_string=f"duckdb:///{database}")
+    assert engine.dialect_module is None

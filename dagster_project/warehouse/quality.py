@@ -1,21 +1,19 @@
-"""Great Expectations suites (expectations/*.json) run on in-memory batches.
+"""Great Expectations suites (expectations/*.json), run inside DuckDB.
 
-GX's SQL datasource cannot read DuckDB (see design.md), so the caller SELECTs the columns
-`suite_columns(name)` lists (as Arrow, `con.sql(q).arrow()`, or pandas, `.df()`) and
-`validate` runs the suite on that frame with a pandas datasource. Keys and relationships
-between tables are dbt tests; totals that tie tables together are suite parameters, and so
-are the bounds of the row rules (raw/row_rules.py), which `validate` adds itself.
+Each suite validates the table of its name in a DuckDB file through GX's SQL datasource
+(warehouse/gx_duckdb.py): every expectation is a query, so a table of any size is checked
+without a row of it in Python. Keys, uniqueness and relationships between tables are dbt
+tests; totals that tie tables together are suite parameters, and so are the bounds of the
+row rules (raw/row_rules.py), which `validate_table` adds itself.
 
 The JSON files hold the suites in GX's own serialized shape. The not-null expectations of the
 raw contracts are not in the JSON: they are derived here from the pyarrow schemas in
-schema.py, the single source of truth. Great Expectations is imported inside `validate` only
-(it takes seconds to import); importing this module is instant.
-
-Before validation the frame is normalised so that dtypes are predictable and values are
-comparable: integers stay integers when they hold nulls (pandas nullable dtypes), dates become
-midnight datetime64 values and timestamps naive UTC datetime64 values, so `published_date <=
-scraped_at` is the same as "published on or before the day it was scraped". A suite whose
-meta has "order_by" is validated in that row order (daily_counts: cumulative by day).
+schema.py, the single source of truth. Great Expectations is imported inside `validate_table`
+only (it takes seconds to import); importing this module is instant. Type names are
+SQLAlchemy's as duckdb-engine reflects DuckDB's types: String, Integer (INTEGER, or any
+wider integer), BigInteger, Date, DateTime. The DuckDB session is in UTC, so a date
+compared with a timestamp is its midnight UTC: `published_date <= scraped_at` means
+"published on or before the day it was scraped".
 """
 
 from __future__ import annotations
@@ -23,7 +21,7 @@ from __future__ import annotations
 import copy
 import json
 import os
-from collections.abc import Iterable
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,7 +32,6 @@ import pyarrow as pa
 from dagster_project.raw import row_rules
 
 if TYPE_CHECKING:
-    import pandas as pd
     from great_expectations import ExpectationSuite
     from great_expectations.core import ExpectationValidationResult
     from great_expectations.data_context.types.base import DataContextConfig
@@ -82,18 +79,20 @@ def suite_parameters(suite_name: str) -> set[str]:
     } - ROW_RULE_PARAMETERS.keys()
 
 
-def validate(
+def validate_table(
     suite_name: str,
-    frame: pd.DataFrame | pa.Table | pa.RecordBatchReader,
+    database: Path,
     parameters: dict[str, Any] | None = None,
     docs_dir: Path | None = None,
+    config: dict | None = None,
 ) -> SuiteOutcome:
-    """Run one suite on a whole frame; with docs_dir, also update the Data Docs site there.
+    """Run one suite on its table (the suite's name) in a DuckDB file, inside DuckDB; with
+    docs_dir, also update the Data Docs site there.
 
-    Columns the frame lacks fail the expectations that read them; extra columns are ignored.
     parameters must give every name in `suite_parameters(suite_name)` (extra ones are fine).
     docs_dir accumulates: every validation into it adds a page and docs_dir/index.html lists
     the latest DOCS_INDEX_LIMIT, so all suites (even from parallel processes) share one site.
+    config: DuckDB settings for the read (memory limit, temp directory).
     """
     parameters = dict(parameters or {})
     missing = suite_parameters(suite_name) - parameters.keys()
@@ -104,15 +103,17 @@ def validate(
     import great_expectations as gx
     from great_expectations.checkpoint import UpdateDataDocsAction
 
+    from dagster_project.warehouse import gx_duckdb
+
     context = gx.get_context(mode="ephemeral", project_config=_context_config(docs_dir))
-    batch = _as_pandas(frame, suite_columns(suite_name), _suite_dict(suite_name)["meta"])
-    skipped = _undefined_when_empty(suite_name, parameters) if batch.empty else set()
+    config = config or {}
+    skipped = (_undefined_when_empty(suite_name, parameters)
+               if _is_empty(database, suite_name, config) else set())
     suite = context.suites.add_or_update(_load_suite(suite_name, skipped))
-    batch_definition = (
-        context.data_sources.add_pandas(suite_name)
-        .add_dataframe_asset(suite_name)
-        .add_batch_definition_whole_dataframe("whole frame")
-    )
+    datasource = context.data_sources.add_duckdb(
+        suite_name, **gx_duckdb.connection_settings(database, config))
+    batch_definition = (datasource.add_table_asset(suite_name, table_name=suite_name)
+                        .add_batch_definition_whole_table("whole table"))
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=suite_name, data=batch_definition, suite=suite)
     )
@@ -123,8 +124,11 @@ def validate(
             actions=[UpdateDataDocsAction(name="data_docs")] if docs_dir else [],
         )
     )
-    run = checkpoint.run(batch_parameters={"dataframe": batch},
-                         expectation_parameters={**ROW_RULE_PARAMETERS, **parameters})
+    try:
+        run = checkpoint.run(expectation_parameters={**ROW_RULE_PARAMETERS, **parameters})
+    finally:  # let go of the file: a later open with other settings would be refused
+        datasource.get_execution_engine().close()
+        datasource.get_engine().dispose()
     (result,) = run.run_results.values()
     return SuiteOutcome(
         suite=suite_name,
@@ -136,9 +140,42 @@ def validate(
     )
 
 
+def validate(
+    suite_name: str,
+    frame: pa.Table | pa.RecordBatchReader,
+    parameters: dict[str, Any] | None = None,
+    docs_dir: Path | None = None,
+) -> SuiteOutcome:
+    """Run one suite on rows held in memory: they become its table in a DuckDB file of
+    their own, validated as `validate_table` does. Columns the frame lacks fail the
+    expectations that read them; extra columns are ignored."""
+    import duckdb
+
+    with tempfile.TemporaryDirectory(prefix="suite-") as folder:
+        database = Path(folder) / "frame.duckdb"
+        connection = duckdb.connect(str(database))
+        try:
+            connection.register("frame", frame)
+            connection.execute(f'create table "{suite_name}" as select * from frame')
+        finally:
+            connection.close()
+        return validate_table(suite_name, database, parameters, docs_dir)
+
+
 # Aggregates that have no value over zero rows (GX observes null, or a sum of 0.0).
 AGGREGATES = {"expect_column_max_to_be_between", "expect_column_min_to_be_between",
               "expect_column_sum_to_be_between", "expect_column_mean_to_be_between"}
+
+
+def _is_empty(database: Path, table: str, config: dict) -> bool:
+    import duckdb
+
+    connection = duckdb.connect(str(database), read_only=True, config=config)
+    try:
+        return connection.execute(f'select count(*) = 0 from (from "{table}" limit 1)'
+                                  ).fetchone()[0]
+    finally:
+        connection.close()
 
 
 def _undefined_when_empty(suite_name: str, parameters: dict[str, Any]) -> set[int]:
@@ -151,61 +188,6 @@ def _undefined_when_empty(suite_name: str, parameters: dict[str, Any]) -> set[in
     return {position for position, expectation
             in enumerate(_suite_dict(suite_name)["expectations"])
             if expectation["type"] in AGGREGATES}
-
-
-# Expectations that hold for a table when they hold for every batch of its rows.
-ROW_WISE_EXPECTATIONS = {
-    "expect_column_values_to_not_be_null", "expect_column_values_to_be_between",
-    "expect_column_values_to_match_regex", "expect_column_values_to_be_in_set",
-    "expect_column_values_to_be_of_type", "expect_column_value_lengths_to_be_between",
-    "expect_column_pair_values_a_to_be_greater_than_b",
-}
-# Bounds on a column's minimum (maximum) that hold if they hold in every batch: a lower bound
-# on the min, an upper bound on the max.
-BATCHABLE_BOUNDS = {"expect_column_min_to_be_between": "min_value",
-                    "expect_column_max_to_be_between": "max_value"}
-
-
-def batchable(suite_name: str) -> bool:
-    """Whether the suite may run batch by batch and mean the same as on the whole table."""
-    def holds_per_batch(expectation: dict) -> bool:
-        kind, kwargs = expectation["type"], expectation["kwargs"]
-        if kind in BATCHABLE_BOUNDS:
-            return kwargs.keys() & {"min_value", "max_value"} == {BATCHABLE_BOUNDS[kind]}
-        return kind in ROW_WISE_EXPECTATIONS
-
-    return all(holds_per_batch(e) for e in _suite_dict(suite_name)["expectations"])
-
-
-def validate_batches(
-    suite_name: str,
-    batches: Iterable[tuple[pa.Table | pa.RecordBatch, dict[str, Any] | None]],
-    docs_dir: Path | None = None,
-) -> SuiteOutcome:
-    """Run a suite on any number of rows, one batch at a time, so every row is validated
-    without a frame of all of them: the caller gives batches where the suite means the same
-    (row-wise expectations; or whole partitions, each with its own parameters). The outcome
-    fails if any batch failed; the Data Docs page is that of the first failing batch, else of
-    the last one (one batch is held back so that the last is known).
-    """
-    outcomes, held, documented = [], None, False
-    for batch, parameters in batches:
-        if held is not None:
-            outcomes.append(validate(suite_name, *held))
-            if not outcomes[-1].success and not documented and docs_dir:
-                validate(suite_name, *held, docs_dir)
-                documented = True
-        table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
-        held = (table, parameters)
-    if held is not None:
-        outcomes.append(validate(suite_name, *held, None if documented else docs_dir))
-    if not outcomes:
-        return SuiteOutcome(suite_name, True, 0, [])
-    failed = list(dict.fromkeys(line for outcome in outcomes for line in outcome.failed))
-    return SuiteOutcome(suite_name, all(outcome.success for outcome in outcomes),
-                        outcomes[0].evaluated, failed,
-                        Path(docs_dir).resolve() / "index.html" if docs_dir else None,
-                        max(outcome.not_applicable for outcome in outcomes))
 
 
 @cache
@@ -280,32 +262,6 @@ def _context_config(docs_dir: Path | None) -> DataContextConfig:
     )
 
 
-def _as_pandas(
-    frame: pd.DataFrame | pa.Table | pa.RecordBatchReader, columns: list[str], meta: dict
-) -> pd.DataFrame:
-    """The suite's columns of frame, normalised (see the module docstring) and ordered."""
-    import pandas as pd
-
-    if isinstance(frame, pa.RecordBatchReader):  # what duckdb's .arrow() returns
-        frame = frame.read_all()
-    if not isinstance(frame, pa.Table):
-        frame = pa.Table.from_pandas(frame, preserve_index=False)
-    table = frame.select([name for name in columns if name in frame.column_names])
-    nullable_ints = {
-        pa.int8(): pd.Int8Dtype(),
-        pa.int16(): pd.Int16Dtype(),
-        pa.int32(): pd.Int32Dtype(),
-        pa.int64(): pd.Int64Dtype(),
-    }
-    batch = table.to_pandas(date_as_object=False, types_mapper=nullable_ints.get)
-    for name in batch.columns:
-        if isinstance(batch[name].dtype, pd.DatetimeTZDtype):
-            batch[name] = batch[name].dt.tz_convert("UTC").dt.tz_localize(None)
-    if meta.get("order_by"):
-        batch = batch.sort_values(meta["order_by"], ignore_index=True)
-    return batch
-
-
 def _describe(result: ExpectationValidationResult) -> str:
     """A failed expectation as one line, e.g. "type(column): 3 unexpected values, e.g. -1"."""
     config = result.expectation_config
@@ -348,8 +304,6 @@ def _exception_messages(info: dict | None) -> list[str]:
 
 def _show(value: Any) -> str:
     """A value as it reads in a failure line; a row of a column pair as (a, b)."""
-    import pandas as pd
-
     if isinstance(value, list | tuple):
         return "(" + ", ".join(_show(v) for v in value) + ")"
-    return "null" if pd.isna(value) else str(value)
+    return "null" if value is None else str(value)

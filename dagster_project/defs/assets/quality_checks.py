@@ -1,8 +1,8 @@
 """Great Expectations suites as blocking Dagster asset checks.
 
-Each check has its suite run in the quality process (warehouse/quality_process.py), which
-reads only the columns the suite needs from the build file (or the lake) and validates them
-in batches; a failure stops the publish step.
+Each check has its suite run in the quality process (warehouse/quality_process.py), inside
+DuckDB, on its table in the build file (or the lake's new listings); a failure stops the
+publish step.
 """
 
 from pathlib import Path
@@ -39,8 +39,8 @@ def _check_result(outcome: SuiteOutcome, **extra) -> dg.AssetCheckResult:
 
 
 @dg.asset_check(asset="lake_listings", name="gx_raw_listings", blocking=True,
-                description="Great Expectations suite expectations/raw_listings.json, run in "
-                "batches on the listings of the lake builds not yet validated")
+                description="Great Expectations suite expectations/raw_listings.json, run on "
+                "the listings of the lake builds not yet validated")
 def raw_listings_check(data_dir: DataDir) -> dg.AssetCheckResult:
     paths = data_dir.paths
     with catalog.connect(paths.lake, paths.temp, read_only=True) as connection:
@@ -68,7 +68,8 @@ def _mart_check(suite: str, asset: str) -> dg.AssetChecksDefinition:
         paths = data_dir.paths
         faults.inject("checks")
         return _check_result(quality_process.run(suite_runs.validate_mart, suite,
-                                                 paths.build_db, paths.quality_docs))
+                                                 paths.build_db, paths.temp,
+                                                 paths.quality_docs))
 
     return _check
 
