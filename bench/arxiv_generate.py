@@ -869,9 +869,10 @@ def _made_blocks(records: int, seed: int, blocks: list[tuple[int, int, int]],
     if workers <= 1:
         yield from map(SnapshotBlocks(records, seed).encoded, blocks)
         return
-    # fork, not spawn: spawn re-runs the caller's main module, which may not be a file. The
-    # workers touch nothing but numpy and json, so threads the caller holds do not matter.
-    context = multiprocessing.get_context("fork")
+    # forkserver, not fork: a fork of a caller that runs threads (DuckDB's, in a test process)
+    # can copy a lock another thread holds, and the worker then waits on it forever (a CI run
+    # hung so in test_bench).
+    context = multiprocessing.get_context("forkserver")
     with context.Pool(workers, _start_worker, (records, seed)) as pool:
         pending: deque = deque()
         for task in blocks:
