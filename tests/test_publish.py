@@ -166,3 +166,62 @@ def test_a_read_write_session_on_the_published_file_is_said_and_its_writes_never
     assert main(["query", "select count(*) from papers", "--format", "csv",
                  "--data-dir", str(data_dir)]) == 0
     assert capsys.readouterr().out.splitlines()[1] == str(papers)
+
+
+def _published_how(data_dir: Path) -> str:
+    """How the last publish made the file (the warehouse asset's metadata)."""
+    import dagster as dg
+
+    instance = dg.DagsterInstance.from_config(str(data_dir / ".dagster"))
+    event = instance.get_latest_materialization_event(dg.AssetKey("warehouse"))
+    return event.asset_materialization.metadata["published file"].value
+
+
+def _tables_differing(published: Path, build_file: Path) -> list[str]:
+    """Every table of the published file (marts and search index) against the build file's,
+    as multisets of rows."""
+    connection = duckdb.connect()
+    try:
+        connection.execute(f"attach '{published}' as published (read_only)")
+        connection.execute(f"attach '{build_file}' as built (read_only)")
+        tables = connection.execute("select schema_name || '.' || table_name from "
+                                    "duckdb_tables() where database_name = 'published'").fetchall()
+        assert len(tables) > 9
+        return [table for (table,) in tables if connection.execute(
+            f"select (select count(*) from (from published.{table} except all "
+            f"from built.{table})) + (select count(*) from (from built.{table} except all "
+            f"from published.{table}))").fetchone()[0]]
+    finally:
+        connection.close()
+
+
+def test_a_publish_patches_the_file_it_published_and_equals_a_whole_copy(data_dir):
+    """Issue 19: a new page's publish copies the previous published file and applies the
+    rows that changed, instead of writing every table; the result holds exactly the build
+    file's tables. A published file someone wrote into is written anew."""
+    add_page(data_dir, "2025-12-20_new.txt", "A first paper of the day")
+    assert build(data_dir) == 0
+    assert _published_how(data_dir) == "written anew"  # a copied data dir: not its own file
+
+    add_page(data_dir, "2025-12-21_new.txt", "A second paper of the day", authors=5)
+    assert build(data_dir) == 0
+    assert _published_how(data_dir) == "patched (1 papers changed)"
+    assert _tables_differing(data_dir / "warehouse.duckdb",
+                             data_dir / "build" / "warehouse.duckdb") == []
+    assert main(["search", "second paper of the day", "--data-dir", str(data_dir)]) == 0
+
+    # A page forgotten: its paper's rows leave every table of the copy.
+    (data_dir / "raw" / "2025-12-20_new.txt").unlink()
+    assert main(["forget", "2025-12-20_new.txt", "--data-dir", str(data_dir)]) == 0
+    assert build(data_dir) == 0
+    assert _published_how(data_dir) == "patched (1 papers changed)"
+    assert _tables_differing(data_dir / "warehouse.duckdb",
+                             data_dir / "build" / "warehouse.duckdb") == []
+
+    with duckdb.connect(str(data_dir / "warehouse.duckdb")) as connection:
+        connection.execute("create table my_notes as select 1 as note")
+    add_page(data_dir, "2025-12-22_new.txt", "A third paper of the day")
+    assert build(data_dir) == 0
+    assert _published_how(data_dir) == "written anew"
+    assert scalar(data_dir, "select count(*) from duckdb_tables() "
+                            "where table_name = 'my_notes'") == 0

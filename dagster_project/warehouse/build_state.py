@@ -93,6 +93,13 @@ def is_published(paths: DataPaths, lake: str) -> bool:
         and _is_current(paths, published)
 
 
+def published_file_is_ours(paths: DataPaths) -> bool:
+    """The published file is the one this code published last, and nobody wrote into it,
+    left a write-ahead log beside it or replaced it since: a copy of it may be patched."""
+    published = _read(paths).get("published")
+    return isinstance(published, dict) and _is_current(paths, published)
+
+
 def record_published(paths: DataPaths, lake: str) -> None:
     """After a publish, or a run that found the published file current. The raw and catalog
     stats go in only when the lake is still as this run's lake step left it (a `forget`

@@ -2,9 +2,11 @@
 
 dbt builds into data/build/warehouse.duckdb, its working file: staging tables, dbt's state and
 the search index, kept between builds so each build does only new work. Publishing refreshes
-the search index there, then copies what analysts query — the marts, the index, and the
-analysts' SQL macros and views, made anew — into a fresh file beside the published one,
-table by table (DuckDB streams each copy), and renames it over the published file. A reader
+the search index there, then writes what analysts query — the marts, the index, and the
+analysts' SQL macros and views, made anew — into a fresh file beside the published one, and
+renames it over the published file. The fresh file is a copy of the published one patched
+with the rows that changed (publish_patch.py) when this code made that file and nobody wrote
+into it since; else every table is copied, table by table (DuckDB streams each copy). A reader
 holding the old file open keeps reading the old inode undisturbed. The published file holds
 nothing else, so it is as small as the data it serves and does not grow with churn.
 """
@@ -12,6 +14,7 @@ nothing else, so it is as small as the data it serves and does not grow with chu
 import logging
 import os
 import re
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +26,8 @@ from dagster_project.serve.search import SCHEMA as SEARCH_SCHEMA
 from dagster_project.serve.search import IndexRefresh, create_search_macros, refresh_index
 from dagster_project.serve.sql_helpers import create_helpers
 from dagster_project.settings import duckdb_config
+from dagster_project.warehouse import publish_patch
+from dagster_project.warehouse.publish_patch import PatchRefused
 from dagster_project.warehouse.state_files import wal_of
 
 log = logging.getLogger(__name__)
@@ -43,9 +48,15 @@ class PublishReport:
     # A session that held the replaced file open read-write ("python3 (PID 123)"): it goes on
     # with the old file, and what it writes goes to a log beside the new one (see below).
     held_by: str | None = None
+    # How the new file was made: "patched (N papers changed)" or "written anew".
+    made: str = "written anew"
 
 
-def publish(build_db: Path, warehouse: Path, temp_dir: Path | None = None) -> PublishReport:
+def publish(build_db: Path, warehouse: Path, temp_dir: Path | None = None,
+            patch_previous: bool = False) -> PublishReport:
+    """Publish the build file's marts and index. patch_previous: the published file is one
+    this code made and nobody changed since, so a copy of it may be patched (publish_patch)
+    instead of every table being written anew."""
     connection = duckdb.connect(str(build_db), config=duckdb_config(temp_dir))
     try:
         installed_at = _install_fts(connection)
@@ -56,7 +67,7 @@ def publish(build_db: Path, warehouse: Path, temp_dir: Path | None = None) -> Pu
     staged = warehouse.with_name(warehouse.name + ".publishing")
     _remove(staged)  # debris of a publish that was killed
     try:
-        _write_published_copy(build_db, staged, temp_dir)
+        made = _write_staged(build_db, warehouse, staged, temp_dir, patch_previous)
         faults.inject("publish-copy")
         with open(staged, "rb+") as handle:
             os.fsync(handle.fileno())
@@ -67,7 +78,7 @@ def publish(build_db: Path, warehouse: Path, temp_dir: Path | None = None) -> Pu
     held_by = session_holding(warehouse)
     os.replace(staged, warehouse)
     faults.inject("publish-rename")
-    return PublishReport(index, installed_at, stale_wal, held_by)
+    return PublishReport(index, installed_at, stale_wal, held_by, made)
 
 
 HELD_BY = re.compile(r"Conflicting lock is held in (.+?\(PID \d+\))")
@@ -105,6 +116,36 @@ def _set_aside_wal(warehouse: Path) -> Path | None:
                 "(a session wrote into the published file and did not checkpoint)", wal,
                 aside.name)
     return aside
+
+
+def _write_staged(build_db: Path, warehouse: Path, staged: Path, temp_dir: Path | None,
+                  patch_previous: bool) -> str:
+    if patch_previous and warehouse.exists():
+        shutil.copyfile(warehouse, staged)  # sequential I/O: far cheaper than every table
+        try:
+            return f"patched ({_patch_copy(build_db, staged, temp_dir):,} papers changed)"
+        except PatchRefused as refused:
+            log.warning("writing the warehouse anew instead of patching it: %s", refused)
+            _remove(staged)
+    _write_published_copy(build_db, staged, temp_dir)
+    return "written anew"
+
+
+def _patch_copy(build_db: Path, target: Path, temp_dir: Path | None) -> int:
+    connection = duckdb.connect(str(target), config=duckdb_config(temp_dir))
+    connection.execute("set enable_progress_bar = false")
+    try:
+        connection.execute(f"attach {duckdb_extensions.sql_string(str(build_db))} "
+                           "as build (read_only)")
+        duckdb_extensions.load(connection, "fts")  # the macros call stem()
+        changed = publish_patch.patch(connection, PUBLISHED_TABLES)
+        connection.execute("detach build")
+        create_search_macros(connection)
+        create_helpers(connection)
+        connection.execute("checkpoint")
+        return changed
+    finally:
+        connection.close()
 
 
 def _write_published_copy(build_db: Path, target: Path, temp_dir: Path | None) -> None:

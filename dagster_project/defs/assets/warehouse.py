@@ -16,7 +16,11 @@ from dagster_project.defs.table_metadata import (
     table_schema,
 )
 from dagster_project.warehouse import quality_process
-from dagster_project.warehouse.build_state import build_file_content, record_published
+from dagster_project.warehouse.build_state import (
+    build_file_content,
+    published_file_is_ours,
+    record_published,
+)
 from dagster_project.warehouse.publish import PUBLISHED_TABLES, PublishReport, publish
 
 MAIN_TABLE = "papers"
@@ -39,7 +43,8 @@ def warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         raise dg.DagsterExecutionInterruptedError()
     paths = context.resources.data_dir.paths
     lake = build_file_content(paths)  # the publish copies the build file
-    report = publish(paths.build_db, paths.warehouse, paths.temp)
+    report = publish(paths.build_db, paths.warehouse, paths.temp,
+                     patch_previous=published_file_is_ours(paths))
     found = publish_findings(report, paths.warehouse)
     for finding in found:
         context.log.warning(finding)
@@ -50,10 +55,11 @@ def warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     facts = read_table_facts(paths.build_db,
                              [Relation("main", table) for table in PUBLISHED_TABLES])
     counts = {relation.name: fact.row_count for relation, fact in facts.items()}
-    context.log.info(f"published {paths.warehouse}: {counts}")
+    context.log.info(f"published {paths.warehouse} ({report.made}): {counts}")
     return dg.MaterializeResult(metadata={
         **growth_metadata(context, counts),
         **published_metadata(paths.warehouse, paths.build_db, facts),
+        "published file": report.made,
         **({"found at publish": "\n".join(found)} if found else {})})
 
 
