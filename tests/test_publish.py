@@ -225,3 +225,30 @@ def test_a_publish_patches_the_file_it_published_and_equals_a_whole_copy(data_di
     assert _published_how(data_dir) == "written anew"
     assert scalar(data_dir, "select count(*) from duckdb_tables() "
                             "where table_name = 'my_notes'") == 0
+
+
+def test_a_file_grown_by_patches_is_written_whole_again(tmp_path):
+    """Rows a patch deletes stay in the file: past PATCHED_GROWTH of its size when last
+    written whole, the next publish writes every table anew."""
+    from dagster_project.settings import DataPaths
+    from dagster_project.warehouse.build_state import (
+        PATCHED_GROWTH,
+        published_file_is_ours,
+        record_published,
+    )
+
+    paths = DataPaths(tmp_path)
+    paths.warehouse.write_bytes(b"x" * 1000)
+    record_published(paths, "lake", written_whole=True)
+    assert published_file_is_ours(paths)
+
+    patched = paths.warehouse.with_name("patched")
+    patched.write_bytes(b"x" * int(1000 * PATCHED_GROWTH))
+    patched.replace(paths.warehouse)
+    record_published(paths, "lake")  # a patch: the size written whole is kept
+    assert published_file_is_ours(paths)
+
+    patched.write_bytes(b"x" * (int(1000 * PATCHED_GROWTH) + 1))
+    patched.replace(paths.warehouse)
+    record_published(paths, "lake")
+    assert not published_file_is_ours(paths)

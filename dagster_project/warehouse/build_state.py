@@ -6,7 +6,8 @@ pinned versions):
 
     published    written at publish: the code, the lake's content (its identity and raw-file
                  index), the raw dir's stats, the catalog's and its data files' sizes as the
-                 lake step saw them, and the published file's own stats. The CLI compares the
+                 lake step saw them, and the published file's own stats (and its size when
+                 last written whole, not patched). The CLI compares the
                  stats (no import of the stack: "up to date" in a fraction of a second); a
                  run compares code and lake content, to skip dbt, the checks and the publish.
     build file   the code and lake the build file's incremental tables were made by; cleared
@@ -41,6 +42,9 @@ CODE_PATHS = ("dagster_project", "dbt/models", "dbt/macros", "dbt/tests", "dbt/d
               "dbt/profiles.yml", "expectations", "requirements.lock", "pyproject.toml")
 CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".json", ".lock", ".toml", ".csv", ".md"}
 STATE_FILE = "state.json"
+# A published file patched past this multiple of its size when last written whole is
+# written whole again (patches leave deleted rows behind).
+PATCHED_GROWTH = 1.25
 
 
 def code_digest() -> str:
@@ -95,22 +99,30 @@ def is_published(paths: DataPaths, lake: str) -> bool:
 
 def published_file_is_ours(paths: DataPaths) -> bool:
     """The published file is the one this code published last, and nobody wrote into it,
-    left a write-ahead log beside it or replaced it since: a copy of it may be patched."""
+    left a write-ahead log beside it or replaced it since; and patches have not grown it
+    past PATCHED_GROWTH of its size when last written whole (a patch's deleted rows stay
+    in the file): a copy of it may be patched."""
     published = _read(paths).get("published")
-    return isinstance(published, dict) and _is_current(paths, published)
+    if not (isinstance(published, dict) and _is_current(paths, published)):
+        return False
+    whole = published.get("written whole")
+    return isinstance(whole, int) and paths.warehouse.stat().st_size <= PATCHED_GROWTH * whole
 
 
-def record_published(paths: DataPaths, lake: str) -> None:
-    """After a publish, or a run that found the published file current. The raw and catalog
-    stats go in only when the lake is still as this run's lake step left it (a `forget`
-    since leaves them out, and the next build runs)."""
+def record_published(paths: DataPaths, lake: str, written_whole: bool = False) -> None:
+    """After a publish (written_whole: every table written anew, not patched), or a run that
+    found the published file current. The raw and catalog stats go in only when the lake is
+    still as this run's lake step left it (a `forget` since leaves them out, and the next
+    build runs)."""
     state = _read(paths)
     seen = state.get("lake step")
     if not isinstance(seen, dict) or seen.get("catalog") != file_stat(_catalog(paths)):
         seen = {}
+    before = state.get("published") if isinstance(state.get("published"), dict) else {}
+    whole = paths.warehouse.stat().st_size if written_whole else before.get("written whole")
     _update(paths, state, published={
         "code": code_digest(), "lake": lake, "warehouse": file_stat(paths.warehouse),
-        "raw": seen.get("raw"), "catalog": seen.get("catalog"),
+        "written whole": whole, "raw": seen.get("raw"), "catalog": seen.get("catalog"),
         "data files": seen.get("data files")})
 
 

@@ -32,6 +32,7 @@ from dagster_project.warehouse.state_files import wal_of
 
 log = logging.getLogger(__name__)
 
+WRITTEN_WHOLE = "written anew"
 PUBLISHED_TABLES = ("papers", "paper_sightings", "paper_authors", "authors", "paper_keywords",
                     "paper_categories", "authors_count", "daily_counts", "rejects")
 
@@ -48,8 +49,8 @@ class PublishReport:
     # A session that held the replaced file open read-write ("python3 (PID 123)"): it goes on
     # with the old file, and what it writes goes to a log beside the new one (see below).
     held_by: str | None = None
-    # How the new file was made: "patched (N papers changed)" or "written anew".
-    made: str = "written anew"
+    # How the new file was made: "patched (N papers changed)" or WRITTEN_WHOLE.
+    made: str = WRITTEN_WHOLE
 
 
 def publish(build_db: Path, warehouse: Path, temp_dir: Path | None = None,
@@ -128,7 +129,7 @@ def _write_staged(build_db: Path, warehouse: Path, staged: Path, temp_dir: Path 
             log.warning("writing the warehouse anew instead of patching it: %s", refused)
             _remove(staged)
     _write_published_copy(build_db, staged, temp_dir)
-    return "written anew"
+    return WRITTEN_WHOLE
 
 
 def _patch_copy(build_db: Path, target: Path, temp_dir: Path | None) -> int:

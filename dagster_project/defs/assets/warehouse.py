@@ -21,7 +21,12 @@ from dagster_project.warehouse.build_state import (
     published_file_is_ours,
     record_published,
 )
-from dagster_project.warehouse.publish import PUBLISHED_TABLES, PublishReport, publish
+from dagster_project.warehouse.publish import (
+    PUBLISHED_TABLES,
+    WRITTEN_WHOLE,
+    PublishReport,
+    publish,
+)
 
 MAIN_TABLE = "papers"
 PREVIEW_COLUMNS = ("paper_id", "title", "published_date", "upvotes", "authors_count")
@@ -48,7 +53,7 @@ def warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     found = publish_findings(report, paths.warehouse)
     for finding in found:
         context.log.warning(finding)
-    record_published(paths, lake)
+    record_published(paths, lake, written_whole=report.made == WRITTEN_WHOLE)
     # Read from the build file (the same bytes), not the published one: a reader in this
     # process with other settings (duckdb-engine) would make opening it fail. (The publish
     # only probes it for a write lock, and a failed probe means no lock found.)
