@@ -392,7 +392,7 @@ def test_data_docs_are_written_for_every_suite_validated_into_one_directory(tmp_
     index = second.docs_index.read_text()
     assert "rejects" in index and "papers" in index
     pages = sorted(p.name for p in (tmp_path / "validations").rglob("*.html"))
-    assert pages == ["papers-papers.html", "rejects-rejects.html"]
+    assert pages == ["warehouse-papers.html", "warehouse-rejects.html"]
 
 
 def test_importing_the_module_does_not_import_great_expectations_or_pandas():

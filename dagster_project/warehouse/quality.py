@@ -86,18 +86,30 @@ def validate_table(
     docs_dir: Path | None = None,
     config: dict | None = None,
 ) -> SuiteOutcome:
-    """Run one suite on its table (the suite's name) in a DuckDB file, inside DuckDB; with
-    docs_dir, also update the Data Docs site there.
+    """Run one suite on its table (the suite's name) in a DuckDB file: see validate_tables."""
+    return validate_tables([suite_name], database, parameters, docs_dir, config)[suite_name]
 
-    parameters must give every name in `suite_parameters(suite_name)` (extra ones are fine).
-    docs_dir accumulates: every validation into it adds a page and docs_dir/index.html lists
-    the latest DOCS_INDEX_LIMIT, so all suites (even from parallel processes) share one site.
+
+def validate_tables(
+    suite_names: list[str],
+    database: Path,
+    parameters: dict[str, Any] | None = None,
+    docs_dir: Path | None = None,
+    config: dict | None = None,
+) -> dict[str, SuiteOutcome]:
+    """Run each suite on its table (the suite's name) in a DuckDB file, inside DuckDB, in one
+    GX checkpoint; with docs_dir, also update the Data Docs site there (once for them all).
+
+    parameters must give every name in `suite_parameters` of each suite (extra ones are
+    fine). docs_dir accumulates: every validation into it adds a page and docs_dir/index.html
+    lists the latest DOCS_INDEX_LIMIT, so every build's suites share one site.
     config: DuckDB settings for the read (memory limit, temp directory).
     """
     parameters = dict(parameters or {})
-    missing = suite_parameters(suite_name) - parameters.keys()
-    if missing:
-        raise ValueError(f"suite {suite_name!r} needs parameters: {sorted(missing)}")
+    for suite_name in suite_names:
+        missing = suite_parameters(suite_name) - parameters.keys()
+        if missing:
+            raise ValueError(f"suite {suite_name!r} needs parameters: {sorted(missing)}")
 
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
@@ -105,22 +117,25 @@ def validate_table(
 
     from dagster_project.warehouse import gx_duckdb
 
-    context = gx.get_context(mode="ephemeral", project_config=_context_config(docs_dir))
     config = config or {}
-    skipped = (_undefined_when_empty(suite_name, parameters)
-               if _is_empty(database, suite_name, config) else set())
-    suite = context.suites.add_or_update(_load_suite(suite_name, skipped))
+    # Before GX opens the file: duckdb-engine's connections carry settings of their own.
+    skipped = {suite_name: _undefined_when_empty(suite_name, parameters)
+               if _is_empty(database, suite_name, config) else set()
+               for suite_name in suite_names}
+    context = gx.get_context(mode="ephemeral", project_config=_context_config(docs_dir))
     datasource = context.data_sources.add_duckdb(
-        suite_name, **gx_duckdb.connection_settings(database, config))
-    batch_definition = (datasource.add_table_asset(suite_name, table_name=suite_name)
-                        .add_batch_definition_whole_table("whole table"))
-    definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=suite_name, data=batch_definition, suite=suite)
-    )
+        "warehouse", **gx_duckdb.connection_settings(database, config))
+    definitions = []
+    for suite_name in suite_names:
+        suite = context.suites.add_or_update(_load_suite(suite_name, skipped[suite_name]))
+        batch_definition = (datasource.add_table_asset(suite_name, table_name=suite_name)
+                            .add_batch_definition_whole_table("whole table"))
+        definitions.append(context.validation_definitions.add(
+            gx.ValidationDefinition(name=suite_name, data=batch_definition, suite=suite)))
     checkpoint = context.checkpoints.add(
         gx.Checkpoint(
-            name=suite_name,
-            validation_definitions=[definition],
+            name="warehouse",
+            validation_definitions=definitions,
             actions=[UpdateDataDocsAction(name="data_docs")] if docs_dir else [],
         )
     )
@@ -129,15 +144,17 @@ def validate_table(
     finally:  # let go of the file: a later open with other settings would be refused
         datasource.get_execution_engine().close()
         datasource.get_engine().dispose()
-    (result,) = run.run_results.values()
-    return SuiteOutcome(
-        suite=suite_name,
-        success=result.success,
-        evaluated=result.statistics["evaluated_expectations"],
-        failed=[_describe(r) for r in result.results if not r.success],
-        docs_index=Path(docs_dir).resolve() / "index.html" if docs_dir else None,
-        not_applicable=len(skipped),
-    )
+    return {
+        result.suite_name: SuiteOutcome(
+            suite=result.suite_name,
+            success=result.success,
+            evaluated=result.statistics["evaluated_expectations"],
+            failed=[_describe(r) for r in result.results if not r.success],
+            docs_index=Path(docs_dir).resolve() / "index.html" if docs_dir else None,
+            not_applicable=len(skipped[result.suite_name]),
+        )
+        for result in run.run_results.values()
+    }
 
 
 def validate(

@@ -1,10 +1,10 @@
 """What each Great Expectations suite validates: the functions the quality process
 (quality_process.py) runs. Every suite runs inside DuckDB (quality.validate_table).
 
-A mart suite reads its table in the build file. The raw suite reads the listings of the lake
-builds not yet validated, copied by DuckDB into a scratch file of their own (the GX datasource
-opens a database file; the lake is a catalog it cannot attach): the copy is as large as the
-change, not as the lake.
+The mart suites read their tables in the build file, in one GX checkpoint. The raw suite
+reads the listings of the lake builds not yet validated, copied by DuckDB into a scratch
+file of their own (the GX datasource opens a database file; the lake is a catalog it cannot
+attach): the copy is as large as the change, not as the lake.
 """
 
 from pathlib import Path
@@ -37,16 +37,16 @@ def validate_new_listings(lake_dir: Path, temp_dir: Path, after_build: int,
         scratch.with_name(scratch.name + ".wal").unlink(missing_ok=True)
 
 
-def validate_mart(suite: str, build_db: Path, temp_dir: Path,
-                  docs_dir: Path) -> quality.SuiteOutcome:
-    """The suite on its table in the build file (the suite's name is the table's)."""
+def validate_marts(suites: list[str], build_db: Path, temp_dir: Path,
+                   docs_dir: Path) -> dict[str, quality.SuiteOutcome]:
+    """Each suite on its table in the build file (the suite's name is the table's)."""
     config = duckdb_config(temp_dir)  # every open of the file in this process alike
     connection = duckdb.connect(str(build_db), read_only=True, config=config)
     try:
         parameters = suite_parameters(connection)
     finally:
         connection.close()
-    return quality.validate_table(suite, build_db, parameters, docs_dir, config)
+    return quality.validate_tables(suites, build_db, parameters, docs_dir, config)
 
 
 def suite_parameters(connection: duckdb.DuckDBPyConnection) -> dict:

@@ -1,8 +1,8 @@
 """Great Expectations suites as blocking Dagster asset checks.
 
 Each check has its suite run in the quality process (warehouse/quality_process.py), inside
-DuckDB, on its table in the build file (or the lake's new listings); a failure stops the
-publish step.
+DuckDB, on its table in the build file (the mart suites together, in one step) or on the
+lake's new listings; a failure stops the publish step.
 """
 
 from pathlib import Path
@@ -25,7 +25,9 @@ MART_SUITES = {"papers": "papers", "paper_authors": "paper_authors", "authors": 
                "rejects": "rejects"}
 
 
-def _check_result(outcome: SuiteOutcome, **extra) -> dg.AssetCheckResult:
+def _check_result(outcome: SuiteOutcome, check: dict | None = None,
+                  **extra) -> dg.AssetCheckResult:
+    """check: which check it is (asset_key, check_name), for a step that runs several."""
     metadata = {"expectations evaluated": outcome.evaluated,
                 "failures": "; ".join(outcome.failed) or "none", **extra}
     if outcome.not_applicable:
@@ -35,7 +37,7 @@ def _check_result(outcome: SuiteOutcome, **extra) -> dg.AssetCheckResult:
         localize(Path(outcome.docs_index).parent)  # styled and listed with no network
         metadata["data docs"] = dg.MetadataValue.url(docs_url("quality/index.html"))
     return dg.AssetCheckResult(passed=outcome.success, metadata=metadata,
-                               severity=dg.AssetCheckSeverity.ERROR)
+                               severity=dg.AssetCheckSeverity.ERROR, **(check or {}))
 
 
 @dg.asset_check(asset="lake_listings", name="gx_raw_listings", blocking=True,
@@ -61,19 +63,20 @@ def raw_listings_check(data_dir: DataDir) -> dg.AssetCheckResult:
                                      "lake builds": f"{validated + 1}..{latest}"})
 
 
-def _mart_check(suite: str, asset: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset=asset, name=f"gx_{suite}", blocking=True,
-                    description=f"Great Expectations suite expectations/{suite}.json")
-    def _check(data_dir: DataDir) -> dg.AssetCheckResult:
-        paths = data_dir.paths
-        faults.inject("checks")
-        return _check_result(quality_process.run(suite_runs.validate_mart, suite,
-                                                 paths.build_db, paths.temp,
-                                                 paths.quality_docs))
+@dg.multi_asset_check(
+    specs=[dg.AssetCheckSpec(f"gx_{suite}", asset=asset, blocking=True,
+                             description=f"Great Expectations suite expectations/{suite}.json")
+           for suite, asset in MART_SUITES.items()],
+    name="gx_marts",
+)
+def mart_checks(data_dir: DataDir):
+    """The mart suites in one step: one GX checkpoint, one Data Docs update."""
+    paths = data_dir.paths
+    faults.inject("checks")
+    outcomes = quality_process.run(suite_runs.validate_marts, list(MART_SUITES),
+                                   paths.build_db, paths.temp, paths.quality_docs)
+    for suite, asset in MART_SUITES.items():
+        yield _check_result(outcomes[suite], {"asset_key": asset, "check_name": f"gx_{suite}"})
 
-    return _check
 
-
-QUALITY_CHECKS = [raw_listings_check] + [
-    _mart_check(suite, asset) for suite, asset in MART_SUITES.items()
-]
+QUALITY_CHECKS = [raw_listings_check, mart_checks]
