@@ -39,6 +39,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -852,6 +853,9 @@ class SnapshotBlocks:
 _worker_blocks: SnapshotBlocks | None = None  # one per worker process
 
 
+BLOCK_TIMEOUT = 600  # seconds: a block takes well under one
+
+
 def _start_worker(records: int, seed: int) -> None:
     global _worker_blocks
     _worker_blocks = SnapshotBlocks(records, seed)
@@ -869,18 +873,21 @@ def _made_blocks(records: int, seed: int, blocks: list[tuple[int, int, int]],
     if workers <= 1:
         yield from map(SnapshotBlocks(records, seed).encoded, blocks)
         return
-    # forkserver, not fork: a fork of a caller that runs threads (DuckDB's, in a test process)
-    # can copy a lock another thread holds, and the worker then waits on it forever (a CI run
-    # hung so in test_bench).
+    # Twice a test run hung here with multiprocessing.Pool (fork, then forkserver), its workers
+    # idle: Pool waits forever for a worker that died. An executor says so instead
+    # (BrokenProcessPool), and no block may take longer than BLOCK_TIMEOUT. forkserver, not
+    # fork: a fork of a caller that runs threads (DuckDB's, in a test process) can copy a
+    # lock another thread holds.
     context = multiprocessing.get_context("forkserver")
-    with context.Pool(workers, _start_worker, (records, seed)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(records, seed)) as pool:
         pending: deque = deque()
         for task in blocks:
-            pending.append(pool.apply_async(_worker_block, (task,)))
+            pending.append(pool.submit(_worker_block, task))
             if len(pending) >= 2 * workers:
-                yield pending.popleft().get()
+                yield pending.popleft().result(timeout=BLOCK_TIMEOUT)
         while pending:
-            yield pending.popleft().get()
+            yield pending.popleft().result(timeout=BLOCK_TIMEOUT)
 
 
 def _manifest(out: Path, plan: IdPlan, totals: BlockCounts, seed: int, seconds: float) -> dict:
