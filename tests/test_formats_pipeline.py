@@ -159,4 +159,4 @@ def test_the_new_tables_are_published_and_checked(built):
 
     assert {"paper_authors", "authors", "paper_keywords", "paper_categories"} <= tables
     pages = {page.name for page in (built / "quality" / "validations").rglob("*.html")}
-    assert {"paper_authors-paper_authors.html", "authors-authors.html"} <= pages
+    assert {"warehouse-paper_authors.html", "warehouse-authors.html"} <= pages

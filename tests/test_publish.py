@@ -228,27 +228,29 @@ def test_a_publish_patches_the_file_it_published_and_equals_a_whole_copy(data_di
 
 
 def test_a_file_grown_by_patches_is_written_whole_again(tmp_path):
-    """Rows a patch deletes stay in the file: past PATCHED_GROWTH of its size when last
-    written whole, the next publish writes every table anew."""
+    """Patches leave free blocks in the file: past PATCHED_GROWTH of its size when last
+    written whole (plus a slack), the next publish writes every table anew."""
     from dagster_project.settings import DataPaths
     from dagster_project.warehouse.build_state import (
         PATCHED_GROWTH,
+        PATCHED_SLACK_BYTES,
         published_file_is_ours,
         record_published,
     )
 
+    def publish_file(size: int, written_whole: bool = False) -> None:
+        staged = paths.warehouse.with_name("staged")
+        with open(staged, "wb") as handle:
+            handle.truncate(size)  # sparse: the size is all that counts
+        staged.replace(paths.warehouse)
+        record_published(paths, "lake", written_whole=written_whole)
+
     paths = DataPaths(tmp_path)
-    paths.warehouse.write_bytes(b"x" * 1000)
-    record_published(paths, "lake", written_whole=True)
+    whole = 1_000_000_000
+    publish_file(whole, written_whole=True)
     assert published_file_is_ours(paths)
-
-    patched = paths.warehouse.with_name("patched")
-    patched.write_bytes(b"x" * int(1000 * PATCHED_GROWTH))
-    patched.replace(paths.warehouse)
-    record_published(paths, "lake")  # a patch: the size written whole is kept
+    limit = int(whole * PATCHED_GROWTH) + PATCHED_SLACK_BYTES
+    publish_file(limit)  # a patch: the size written whole is kept
     assert published_file_is_ours(paths)
-
-    patched.write_bytes(b"x" * (int(1000 * PATCHED_GROWTH) + 1))
-    patched.replace(paths.warehouse)
-    record_published(paths, "lake")
+    publish_file(limit + 1)
     assert not published_file_is_ours(paths)

@@ -42,9 +42,11 @@ CODE_PATHS = ("dagster_project", "dbt/models", "dbt/macros", "dbt/tests", "dbt/d
               "dbt/profiles.yml", "expectations", "requirements.lock", "pyproject.toml")
 CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".json", ".lock", ".toml", ".csv", ".md"}
 STATE_FILE = "state.json"
-# A published file patched past this multiple of its size when last written whole is
-# written whole again (patches leave deleted rows behind).
+# A published file patched past this multiple of its size when last written whole, plus
+# the slack, is written whole again: patches leave free blocks behind (a small file doubles
+# with its first patch, a million listings' grows 1%), and a small file is cheap to write.
 PATCHED_GROWTH = 1.25
+PATCHED_SLACK_BYTES = 64 * 2**20
 
 
 def code_digest() -> str:
@@ -100,13 +102,13 @@ def is_published(paths: DataPaths, lake: str) -> bool:
 def published_file_is_ours(paths: DataPaths) -> bool:
     """The published file is the one this code published last, and nobody wrote into it,
     left a write-ahead log beside it or replaced it since; and patches have not grown it
-    past PATCHED_GROWTH of its size when last written whole (a patch's deleted rows stay
-    in the file): a copy of it may be patched."""
+    much past its size when last written whole: a copy of it may be patched."""
     published = _read(paths).get("published")
     if not (isinstance(published, dict) and _is_current(paths, published)):
         return False
     whole = published.get("written whole")
-    return isinstance(whole, int) and paths.warehouse.stat().st_size <= PATCHED_GROWTH * whole
+    return isinstance(whole, int) and \
+        paths.warehouse.stat().st_size <= PATCHED_GROWTH * whole + PATCHED_SLACK_BYTES
 
 
 def record_published(paths: DataPaths, lake: str, written_whole: bool = False) -> None:

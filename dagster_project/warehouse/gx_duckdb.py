@@ -63,6 +63,9 @@ class DuckDBDatasource(SQLDatasource):
 
 
 def connection_settings(database: Path, config: dict) -> dict:
-    """add_duckdb's arguments for a database file opened read-only with DuckDB config."""
-    return {"connection_string": f"duckdb:///{Path(database).resolve()}",
-            "kwargs": {"connect_args": {"read_only": True, "config": config}}}
+    """add_duckdb's arguments for a database file opened read-only with DuckDB config. The
+    path goes to duckdb.connect as it is, not through a URL (where `?` or `#` in a folder's
+    name would be read as URL syntax)."""
+    return {"connection_string": "duckdb://",
+            "kwargs": {"connect_args": {"database": str(Path(database).resolve()),
+                                        "read_only": True, "config": config}}}

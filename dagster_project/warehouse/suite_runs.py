@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.duckdb_extensions import sql_string
 from dagster_project.lake import catalog
 from dagster_project.settings import duckdb_config
 from dagster_project.warehouse import quality
@@ -25,7 +26,7 @@ def validate_new_listings(lake_dir: Path, temp_dir: Path, after_build: int,
     scratch.unlink(missing_ok=True)
     try:
         with catalog.connect(lake_dir, temp_dir, read_only=True) as connection:
-            connection.execute(f"attach '{scratch}' as scratch")
+            connection.execute(f"attach {sql_string(str(scratch))} as scratch")
             connection.execute(
                 f"create table scratch.{RAW_SUITE} as select {_columns_sql(RAW_SUITE)} "
                 "from lake.listings where lake_build > ?", [after_build])
