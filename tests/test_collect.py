@@ -226,7 +226,10 @@ def test_ctrl_c_keeps_every_finished_day(hub, data_dir):
     process = subprocess.Popen(
         [sys.executable, "-m", "dagster_project.cli", "collect", "--since", first, "--until",
          "2025-12-10", "--endpoint", hub.url, "--data-dir", str(data_dir)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # As at a terminal: a test run started in the background (nohup, `&` without job
+        # control) passes SIGINT on ignored, and the command would never see the Ctrl-C.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while not hub.requests_for(slow) and time.monotonic() < deadline:
         time.sleep(0.05)
