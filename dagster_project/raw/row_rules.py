@@ -55,14 +55,15 @@ def _value(declared: int | str) -> Value:
     return date.fromisoformat(declared) if isinstance(declared, str) else declared
 
 
+_DECLARED = _declared()  # read once: every worker process imports this module
 ROW_RULES: dict[str, RowRule] = {
     column: RowRule(column, _value(bounds["min"]) if "min" in bounds else None,
                     _value(bounds["max"]) if "max" in bounds else None)
-    for column, bounds in _declared().items()
+    for column, bounds in _DECLARED.items()
 }
 
 # A change of any bound changes which records the lake may hold: part of the parser version.
-RULES_DIGEST = hashlib.sha256(json.dumps(_declared(), sort_keys=True).encode()).hexdigest()[:8]
+RULES_DIGEST = hashlib.sha256(json.dumps(_DECLARED, sort_keys=True).encode()).hexdigest()[:8]
 
 
 def suite_parameters() -> dict[str, int | str]:

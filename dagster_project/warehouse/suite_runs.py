@@ -15,6 +15,7 @@ from dagster_project.duckdb_extensions import sql_string
 from dagster_project.lake import catalog
 from dagster_project.settings import duckdb_config
 from dagster_project.warehouse import quality
+from dagster_project.warehouse.state_files import wal_of
 
 RAW_SUITE = "raw_listings"
 
@@ -35,7 +36,7 @@ def validate_new_listings(lake_dir: Path, temp_dir: Path, after_build: int,
                                       config=duckdb_config(temp_dir))
     finally:
         scratch.unlink(missing_ok=True)
-        scratch.with_name(scratch.name + ".wal").unlink(missing_ok=True)
+        wal_of(scratch).unlink(missing_ok=True)
 
 
 def validate_marts(suites: list[str], build_db: Path, temp_dir: Path,
