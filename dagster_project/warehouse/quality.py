@@ -11,7 +11,7 @@ raw contracts are not in the JSON: they are derived here from the pyarrow schema
 schema.py, the single source of truth. Great Expectations is imported inside `validate_table`
 only (it takes seconds to import); importing this module is instant. Type names are
 SQLAlchemy's as duckdb-engine reflects DuckDB's types: String, Integer (INTEGER, or any
-wider integer), BigInteger, Date, DateTime. The DuckDB session is in UTC, so a date
+wider integer), BigInteger, Date, DateTime. This DuckDB has no ICU extension, so a date
 compared with a timestamp is its midnight UTC: `published_date <= scraped_at` means
 "published on or before the day it was scraped".
 """
@@ -119,8 +119,9 @@ def validate_tables(
 
     config = config or {}
     # Before GX opens the file: duckdb-engine's connections carry settings of their own.
+    empty = _empty_tables(database, suite_names, config)
     skipped = {suite_name: _undefined_when_empty(suite_name, parameters)
-               if _is_empty(database, suite_name, config) else set()
+               if suite_name in empty else set()
                for suite_name in suite_names}
     context = gx.get_context(mode="ephemeral", project_config=_context_config(docs_dir))
     datasource = context.data_sources.add_duckdb(
@@ -184,13 +185,14 @@ AGGREGATES = {"expect_column_max_to_be_between", "expect_column_min_to_be_betwee
               "expect_column_sum_to_be_between", "expect_column_mean_to_be_between"}
 
 
-def _is_empty(database: Path, table: str, config: dict) -> bool:
+def _empty_tables(database: Path, tables: list[str], config: dict) -> set[str]:
+    """Which of the tables hold no row (one connection for them all)."""
     import duckdb
 
     connection = duckdb.connect(str(database), read_only=True, config=config)
     try:
-        return connection.execute(f'select count(*) = 0 from (from "{table}" limit 1)'
-                                  ).fetchone()[0]
+        return {table for table in tables if connection.execute(
+            f'select count(*) = 0 from (from "{table}" limit 1)').fetchone()[0]}
     finally:
         connection.close()
 
