@@ -13,7 +13,8 @@ import pytest
 
 from dagster_project import duckdb_extensions
 from dagster_project.cli import main
-from dagster_project.serve.search import refresh_index, search
+from dagster_project.serve.search import create_search_macros, search
+from dagster_project.warehouse.search_index import refresh_index
 
 pytestmark = pytest.mark.usefixtures("dagster_home")
 
@@ -205,48 +206,55 @@ def scratch(tmp_path):
     connection.close()
 
 
+def refresh(connection):
+    """What a publish does: refresh the index, then (re)create the macros that query it."""
+    refreshed = refresh_index(connection)
+    create_search_macros(connection)
+    return refreshed
+
+
 def results(connection, terms_list=("cats", "graph", "models world", "cafe", "naive chase")):
     return {terms: connection.execute("select paper_id, score from search_papers(?)",
                                       [terms]).fetchall() for terms in terms_list}
 
 
 def test_refresh_patches_only_what_changed(scratch):
-    first = refresh_index(scratch)
+    first = refresh(scratch)
     assert (first.papers, first.added, first.removed, first.rebuilt) == (4, 4, 0, True)
     assert [row[0] for row in results(scratch)["cafe"]] == ["d"]
 
-    nothing = refresh_index(scratch)
+    nothing = refresh(scratch)
     assert (nothing.added, nothing.removed, nothing.rebuilt) == (0, 0, False)
 
     scratch.execute("update papers set upvotes = 99")  # not indexed: nothing to do
-    assert refresh_index(scratch).added == 0
+    assert refresh(scratch).added == 0
 
     scratch.execute("update papers set abstract = 'Dogs only now.' where paper_id = 'a'")
     scratch.execute("insert into papers values ('e', 'Graph cats', 'A cat on a graph.', null, 2)")
-    patched = refresh_index(scratch)
+    patched = refresh(scratch)
     assert (patched.papers, patched.added, patched.removed, patched.rebuilt) == (5, 2, 1, False)
     patched_results = results(scratch)
 
     scratch.execute("drop schema pg_search_index cascade")
-    rebuilt = refresh_index(scratch)
+    rebuilt = refresh(scratch)
     assert rebuilt.rebuilt
     assert results(scratch) == patched_results
     assert [row[0] for row in patched_results["cats"]] == ["e", "a"]  # 'a' still has "Cats"
 
 
 def test_a_mostly_changed_table_is_reindexed_from_scratch(scratch):
-    refresh_index(scratch)
+    refresh(scratch)
     scratch.execute("delete from papers where paper_id in ('a', 'b')")
-    refresh = refresh_index(scratch)
-    assert refresh.rebuilt and refresh.papers == 2
+    refreshed = refresh(scratch)
+    assert refreshed.rebuilt and refreshed.papers == 2
     assert results(scratch)["cats"] == []
 
 
 def test_a_failed_refresh_changes_nothing(scratch):
-    refresh_index(scratch)
+    refresh(scratch)
     before = results(scratch)
     scratch.execute("alter table papers rename column abstract to summary")
     with pytest.raises(duckdb.Error):
-        refresh_index(scratch)
+        refresh(scratch)
     scratch.execute("alter table papers rename column summary to abstract")
     assert results(scratch) == before

@@ -22,12 +22,13 @@ from pathlib import Path
 import duckdb
 
 from dagster_project import duckdb_extensions, faults
-from dagster_project.serve.search import SCHEMA as SEARCH_SCHEMA
-from dagster_project.serve.search import IndexRefresh, create_search_macros, refresh_index
+from dagster_project.serve.search import create_search_macros
 from dagster_project.serve.sql_helpers import create_helpers
 from dagster_project.settings import duckdb_config
 from dagster_project.warehouse import publish_patch
 from dagster_project.warehouse.publish_patch import PatchRefused
+from dagster_project.warehouse.search_index import SCHEMA as SEARCH_SCHEMA
+from dagster_project.warehouse.search_index import IndexRefresh, refresh_index
 from dagster_project.warehouse.state_files import wal_of
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ def publish(build_db: Path, warehouse: Path, temp_dir: Path | None = None,
     try:
         installed_at = _install_fts(connection)
         index = refresh_index(connection)
+        create_search_macros(connection)
         connection.execute("checkpoint")
     finally:
         connection.close()

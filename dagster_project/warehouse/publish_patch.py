@@ -21,7 +21,7 @@ build file's at the end; the caller then writes the file anew.
 
 import duckdb
 
-from dagster_project.serve.search import SCHEMA as SEARCH_SCHEMA
+from dagster_project.warehouse.search_index import SCHEMA as SEARCH_SCHEMA
 
 PAPER_TABLES = ("papers", "paper_sightings", "paper_authors", "paper_keywords",
                 "paper_categories")
