@@ -145,7 +145,14 @@ def _refresh_docs(connection: duckdb.DuckDBPyConnection) -> tuple[int, int]:
         select docs.docid
         from {SCHEMA}.docs as docs
         anti join search_papers_now as now
-            on now.paper_id = docs.paper_id and now.content_hash = docs.content_hash
+            on now.paper_id = docs.paper_id and now.content_hash = docs.content_hash;
+
+        -- how each term's document frequency changes: postings removed, then added
+        create or replace temp table search_df_change as
+        select termid, -count(*) as change
+        from {SCHEMA}.postings
+        where docid in (select docid from search_stale)
+        group by termid;
     """)
     removed = connection.execute("select count(*) from search_stale").fetchone()[0]
     if removed:
@@ -167,20 +174,17 @@ def _refresh_docs(connection: duckdb.DuckDBPyConnection) -> tuple[int, int]:
         _index_new_docs(connection)
     if added or removed:
         connection.execute(f"""
-            update {SCHEMA}.dict set df = counts.df
-            from (
-                select terms.termid, count(postings.termid) as df
-                from {SCHEMA}.dict as terms
-                left join {SCHEMA}.postings as postings on postings.termid = terms.termid
-                group by terms.termid
-            ) as counts
-            where dict.termid = counts.termid and dict.df <> counts.df;
+            update {SCHEMA}.dict set df = dict.df + delta.change
+            from (select termid, sum(change) as change from search_df_change group by termid)
+                as delta
+            where dict.termid = delta.termid and delta.change <> 0;
 
             delete from {SCHEMA}.stats;
             insert into {SCHEMA}.stats
             select count(*), coalesce(avg(len), 0) from {SCHEMA}.docs;
         """)
-    connection.execute("drop table search_stale; drop table search_new")
+    connection.execute("drop table search_stale; drop table search_new; "
+                       "drop table search_df_change")
     return removed, added
 
 
@@ -225,13 +229,19 @@ def _index_new_docs(connection: duckdb.DuckDBPyConnection) -> None:
         group by all
         order by word_terms.termid, tokens.docid;
 
+        -- new documents are numbered after every other, so a range finds their postings
+        insert into search_df_change
+        select termid, count(*) from {SCHEMA}.postings
+        where docid >= (select min(docid) from search_new)
+        group by termid;
+
         insert into {SCHEMA}.docs
         select new.docid, new.paper_id, new.content_hash, coalesce(lengths.len, 0)
         from search_new as new
         left join (
             select docid, sum(tf) as len
             from {SCHEMA}.postings
-            where docid in (select docid from search_new)
+            where docid >= (select min(docid) from search_new)
             group by docid
         ) as lengths on lengths.docid = new.docid;
 
