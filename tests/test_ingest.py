@@ -17,7 +17,7 @@ from dagster_project.faults import KILL_AT_ENV
 from dagster_project.lake import catalog, compaction
 from dagster_project.lake import ingest as ingest_module
 from dagster_project.lake.ingest import forget, ingest
-from dagster_project.raw import formats
+from dagster_project.raw import arxiv_snapshot, formats
 from dagster_project.raw.schema import LISTING_SCHEMA, REJECT_SCHEMA
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -173,7 +173,7 @@ def test_a_large_arxiv_snapshot_parsed_in_chunks_gives_the_same_rows(raw, tmp_pa
     (raw / "2025-12-01_arxiv.jsonl").write_bytes(snapshot + snapshot)
     ingest(raw, tmp_path / "whole")
     whole = rows(tmp_path / "whole")
-    monkeypatch.setattr(ingest_module, "CHUNK_BYTES", 300)  # a chunk or two per record
+    monkeypatch.setattr(arxiv_snapshot, "CHUNK_BYTES", 300)  # a chunk or two per record
     monkeypatch.setattr(ingest_module, "PARALLEL_FROM_FILES", 0)
     for workers in (1, 2):
         chunked = tmp_path / f"chunked_{workers}"
@@ -216,7 +216,7 @@ def test_a_snapshot_changed_while_its_chunks_are_read_mixes_nothing(raw, tmp_pat
     path.write_bytes(snapshot.replace(b"Tabular", b"Tables") * 2)  # a new version: read in chunks
     later = snapshot.replace(b"Tabular", b"Tabulated") * 3  # and a newer one, saved meanwhile
 
-    monkeypatch.setattr(ingest_module, "CHUNK_BYTES", 300)
+    monkeypatch.setattr(arxiv_snapshot, "CHUNK_BYTES", 300)
     monkeypatch.setattr(ingest_module, "PARALLEL_FROM_FILES", 0)
     real_parse_chunk, read = ingest_module.parse_chunk, []
 

@@ -35,7 +35,12 @@ from dagster_project.lake.tables import (
     lake_totals,
     read_raw_files,
 )
-from dagster_project.raw.arxiv_snapshot import is_arxiv_snapshot, iter_arxiv_lines
+from dagster_project.raw.arxiv_snapshot import (
+    ChunkTask,
+    is_large_snapshot,
+    line_aligned_chunks,
+    parse_chunk,
+)
 from dagster_project.raw.decoding import Undecodable, decode
 from dagster_project.raw.files import (
     ScrapeTimeError,
@@ -58,8 +63,6 @@ from dagster_project.raw.text_page import Reject
 
 log = logging.getLogger(__name__)
 
-CHUNK_BYTES = 32 * 2**20  # a large snapshot is parsed in chunks of about this size
-HEAD_BYTES = 64 * 2**10
 BATCH_ROWS = 50_000
 PARALLEL_FROM_FILES = 200  # below this, starting worker processes costs more than it saves
 IN_FLIGHT_PER_WORKER = 4  # results waiting to be committed, at most
@@ -212,7 +215,7 @@ def _read_all(tasks: list[FileTask],
     workers = workers or os.cpu_count() or 1
     small, large = [], []
     for task in tasks:
-        (large if _is_large_snapshot(task.path, task.signature[0]) else small).append(task)
+        (large if is_large_snapshot(task.path, task.signature[0]) else small).append(task)
     if workers == 1 or (len(small) < PARALLEL_FROM_FILES and not large):
         yield from zip(small, map(read_raw_file, small), strict=True)
         for task in large:
@@ -312,33 +315,6 @@ def _whole_file_rejected(task: FileTask, reason: str, sha256: str | None = None)
 
 # --- large arXiv snapshots, in chunks -------------------------------------------------------
 
-@dataclass(frozen=True)
-class ChunkTask:
-    path: Path
-    start: int
-    end: int
-    scraped_at: datetime
-
-
-@dataclass
-class ChunkResult:
-    records: list[dict]
-    rejects: list[Reject]
-    lines: int  # lines in the chunk: numbers here count from 1 within the chunk
-    records_seen: int  # non-blank lines, for record_index
-
-
-def _is_large_snapshot(path: Path, size: int | None) -> bool:
-    if size is None or size < 2 * CHUNK_BYTES:
-        return False
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(HEAD_BYTES).decode("utf-8", errors="ignore")
-    except OSError:
-        return False  # read_raw_file reports it
-    return is_arxiv_snapshot(head)
-
-
 def _read_large_snapshot(task: FileTask, pool: Executor | None,
                          in_flight: int = 1) -> FileResult:
     """One large snapshot: chunks parsed (in the pool when there is one) and renumbered so
@@ -364,7 +340,7 @@ def _large_snapshot_listings(task: FileTask, result: FileResult, pool: Executor 
                              in_flight: int) -> Iterator[pa.Table]:
     scraped_at, sha256 = result.entry.scraped_at, result.entry.source_sha256
     chunks = [ChunkTask(task.path, start, end, scraped_at)
-              for start, end in line_aligned_chunks(task.path, CHUNK_BYTES)]
+              for start, end in line_aligned_chunks(task.path)]
     parsed = (_bounded_map(pool, parse_chunk, chunks, in_flight) if pool
               else map(parse_chunk, chunks))
     rejects, records, lines_before, records_before = [], 0, 0, 0
@@ -385,50 +361,6 @@ def _large_snapshot_listings(task: FileTask, result: FileResult, pool: Executor 
     if signature_now(task.path) != task.signature:
         result.unsettled = ("it changed while this build read it (the rows read are "
                             "discarded; the next build reads it again)")
-
-
-def line_aligned_chunks(path: Path, chunk_bytes: int) -> list[tuple[int, int]]:
-    """Byte ranges of about chunk_bytes, each ending just after a newline (or at the end)."""
-    size, bounds, start = path.stat().st_size, [], 0
-    with open(path, "rb") as handle:
-        while start < size:
-            handle.seek(min(start + chunk_bytes, size))
-            handle.readline()
-            end = min(handle.tell(), size)
-            bounds.append((start, end))
-            start = end
-    return bounds
-
-
-def parse_chunk(task: ChunkTask) -> ChunkResult:
-    with open(task.path, "rb") as handle:
-        handle.seek(task.start)
-        data = handle.read(task.end - task.start)
-    rejects: list[Reject] = []
-    lines = data.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()  # the chunk ends with a newline: no line after it
-    numbered = _decoded_lines(lines, rejects, first_chunk=task.start == 0)
-    records = []
-    for entry in iter_arxiv_lines(numbered, task.scraped_at.date()):
-        (rejects if isinstance(entry, Reject) else records).append(entry)
-    records, refused = storable(records)
-    rejects += refused
-    seen = sum(1 for line in lines if line.strip())
-    return ChunkResult(records, sorted(rejects, key=lambda r: r.line_number or 0),
-                       len(lines), seen)
-
-
-def _decoded_lines(lines: list[bytes], rejects: list[Reject],
-                   first_chunk: bool) -> Iterator[tuple[int, str]]:
-    for number, raw_line in enumerate(lines, start=1):
-        try:
-            line = raw_line.decode("utf-8")
-        except UnicodeDecodeError as problem:
-            rejects.append(Reject(number, f"not UTF-8: byte 0x{raw_line[problem.start]:02x}"
-                                  " in this line", raw_line[:200].decode("utf-8", "replace")))
-            continue
-        yield number, line.removeprefix("\ufeff") if first_chunk and number == 1 else line
 
 
 def _shifted(batch: pa.Table, lines_before: int, records_before: int) -> pa.Table:

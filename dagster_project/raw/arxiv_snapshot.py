@@ -17,14 +17,18 @@ update_date, authors_parsed: [[last, first, suffix], ...]}.
   a bracket are skipped like blank ones.
 
 This is the large-scale input (millions of lines): the text is walked line by line without
-copying it, and iter_arxiv_snapshot yields records as it goes for callers that stream.
+copying it, and iter_arxiv_snapshot yields records as it goes for callers that stream. A
+large snapshot is cut at line boundaries into chunks (line_aligned_chunks) that the lake's
+worker processes parse side by side (parse_chunk); the lake renumbers their lines.
 """
 
 import json
 import re
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 
 from dagster_project.raw.arxiv_ids import normalize_arxiv_id
 from dagster_project.raw.dates import MONTHS
@@ -36,6 +40,7 @@ from dagster_project.raw.listing_record import (
     new_record,
     snippet,
 )
+from dagster_project.raw.storable import storable
 from dagster_project.raw.tex_names import unicode_text
 from dagster_project.raw.text_page import Reject
 
@@ -247,3 +252,83 @@ def _numbered_lines(text: str) -> Iterator[tuple[int, str]]:
         number += 1
         yield number, text[start:end]
         start = end + 1
+
+
+# --- a large snapshot, in chunks that worker processes parse side by side ------------------
+
+CHUNK_BYTES = 32 * 2**20  # a large snapshot is parsed in chunks of about this size
+HEAD_BYTES = 64 * 2**10
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    path: Path
+    start: int
+    end: int
+    scraped_at: datetime
+
+
+@dataclass
+class ChunkResult:
+    records: list[dict]
+    rejects: list[Reject]
+    lines: int  # lines in the chunk: numbers here count from 1 within the chunk
+    records_seen: int  # non-blank lines, for record_index
+
+
+def is_large_snapshot(path: Path, size: int | None) -> bool:
+    """Big enough to be parsed in chunks, and an arXiv snapshot by its first lines."""
+    if size is None or size < 2 * CHUNK_BYTES:
+        return False
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(HEAD_BYTES).decode("utf-8", errors="ignore")
+    except OSError:
+        return False  # read_raw_file reports it
+    return is_arxiv_snapshot(head)
+
+
+def line_aligned_chunks(path: Path, chunk_bytes: int | None = None) -> list[tuple[int, int]]:
+    """Byte ranges of about chunk_bytes, each ending just after a newline (or at the end)."""
+    chunk_bytes = chunk_bytes or CHUNK_BYTES
+    size, bounds, start = path.stat().st_size, [], 0
+    with open(path, "rb") as handle:
+        while start < size:
+            handle.seek(min(start + chunk_bytes, size))
+            handle.readline()
+            end = min(handle.tell(), size)
+            bounds.append((start, end))
+            start = end
+    return bounds
+
+
+def parse_chunk(task: ChunkTask) -> ChunkResult:
+    """One chunk's records and rejects, numbered from 1 within the chunk (in a worker)."""
+    with open(task.path, "rb") as handle:
+        handle.seek(task.start)
+        data = handle.read(task.end - task.start)
+    rejects: list[Reject] = []
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()  # the chunk ends with a newline: no line after it
+    numbered = _decoded_lines(lines, rejects, first_chunk=task.start == 0)
+    records = []
+    for entry in iter_arxiv_lines(numbered, task.scraped_at.date()):
+        (rejects if isinstance(entry, Reject) else records).append(entry)
+    records, refused = storable(records)
+    rejects += refused
+    seen = sum(1 for line in lines if line.strip())
+    return ChunkResult(records, sorted(rejects, key=lambda r: r.line_number or 0),
+                       len(lines), seen)
+
+
+def _decoded_lines(lines: list[bytes], rejects: list[Reject],
+                   first_chunk: bool) -> Iterator[tuple[int, str]]:
+    for number, raw_line in enumerate(lines, start=1):
+        try:
+            line = raw_line.decode("utf-8")
+        except UnicodeDecodeError as problem:
+            rejects.append(Reject(number, f"not UTF-8: byte 0x{raw_line[problem.start]:02x}"
+                                  " in this line", raw_line[:200].decode("utf-8", "replace")))
+            continue
+        yield number, line.removeprefix("\ufeff") if first_chunk and number == 1 else line
