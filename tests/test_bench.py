@@ -337,7 +337,8 @@ def test_arxiv_bench_runs_end_to_end(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     steps = results["steps"]
-    assert set(steps) == {"arxiv_floor", "arxiv_build", "arxiv_search"}
+    assert set(steps) == {"stack_floor", "arxiv_floor", "arxiv_build", "arxiv_search",
+                          "arxiv_incremental"}
     assert all(step["returncode"] == 0 and step["peak_rss_bytes"] > 0 for step in steps.values())
     assert [c["check"] for c in results["checks"]] == ["arXiv warehouse papers",
                                                        "arXiv warehouse paper_authors"]
@@ -355,7 +356,8 @@ def run_full_bench(tmp_path: Path, cards: int, pages: int) -> None:
     assert run.returncode == 0, run.stdout + run.stderr
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     steps = results["steps"]
-    assert set(steps) == {"floor", "peer", "full_build", "nothing_new", "incremental"}
+    assert set(steps) == {"stack_floor", "floor", "peer", "full_build", "nothing_new",
+                          "incremental"}
     assert all(step["returncode"] == 0 and step["peak_rss_bytes"] > 0 for step in steps.values())
     failed = [c for c in results["checks"] if not c["ok"]]
     assert not failed, failed

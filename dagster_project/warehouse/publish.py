@@ -16,6 +16,8 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,28 +137,12 @@ def _write_staged(build_db: Path, warehouse: Path, staged: Path, temp_dir: Path 
 
 
 def _patch_copy(build_db: Path, target: Path, temp_dir: Path | None) -> int:
-    connection = duckdb.connect(str(target), config=duckdb_config(temp_dir))
-    connection.execute("set enable_progress_bar = false")
-    try:
-        connection.execute(f"attach {duckdb_extensions.sql_string(str(build_db))} "
-                           "as build (read_only)")
-        duckdb_extensions.load(connection, "fts")  # the macros call stem()
-        changed = publish_patch.patch(connection, PUBLISHED_TABLES)
-        connection.execute("detach build")
-        create_search_macros(connection)
-        create_helpers(connection)
-        connection.execute("checkpoint")
-        return changed
-    finally:
-        connection.close()
+    with _published_copy(build_db, target, temp_dir) as connection:
+        return publish_patch.patch(connection, PUBLISHED_TABLES)
 
 
 def _write_published_copy(build_db: Path, target: Path, temp_dir: Path | None) -> None:
-    connection = duckdb.connect(str(target), config=duckdb_config(temp_dir))
-    connection.execute("set enable_progress_bar = false")  # a build log, not a terminal
-    try:
-        connection.execute(f"attach {duckdb_extensions.sql_string(str(build_db))} "
-                           "as build (read_only)")
+    with _published_copy(build_db, target, temp_dir) as connection:
         for table in PUBLISHED_TABLES:
             connection.execute(f"create table main.{table} as select * from build.main.{table}")
         connection.execute(f"create schema {SEARCH_SCHEMA}")
@@ -165,8 +151,21 @@ def _write_published_copy(build_db: Path, target: Path, temp_dir: Path | None) -
                 "and schema_name = ? order by table_name", [SEARCH_SCHEMA]).fetchall():
             connection.execute(f"create table {SEARCH_SCHEMA}.{table} as "
                                f"select * from build.{SEARCH_SCHEMA}.{table}")
-        connection.execute("detach build")
+
+
+@contextmanager
+def _published_copy(build_db: Path, target: Path,
+                    temp_dir: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The staged file open, with the build file attached read-only as `build`; once the
+    tables are in, the search macros and SQL helpers are made anew and it is checkpointed."""
+    connection = duckdb.connect(str(target), config=duckdb_config(temp_dir))
+    connection.execute("set enable_progress_bar = false")  # a build log, not a terminal
+    try:
+        connection.execute(f"attach {duckdb_extensions.sql_string(str(build_db))} "
+                           "as build (read_only)")
         duckdb_extensions.load(connection, "fts")  # the macros call stem()
+        yield connection
+        connection.execute("detach build")
         create_search_macros(connection)
         create_helpers(connection)
         connection.execute("checkpoint")
