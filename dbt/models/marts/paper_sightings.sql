@@ -41,8 +41,9 @@ listings as (
         stg_listings.record_index,
         stg_listings.ingested_at,
         stg_listings.lake_build
-    from papers_listings
-    inner join {{ ref('stg_listings') }} as stg_listings
+    {#- stg_listings probed, the chosen listings hashed: their row ids prune its scan. #}
+    from {{ ref('stg_listings') }} as stg_listings
+    inner join papers_listings
         on stg_listings.rowid = papers_listings.listing_rowid
 
 ),
