@@ -62,7 +62,7 @@ with matched_terms as (
 ),
 scores as (
     select
-        docs.paper_id,
+        postings.docid,
         sum(
             log((stats.num_docs - matched_terms.df + 0.5) / (matched_terms.df + 0.5) + 1)
             * postings.tf * ({K1} + 1)
@@ -72,13 +72,14 @@ scores as (
     join matched_terms on matched_terms.termid = postings.termid
     join {SCHEMA}.docs as docs on docs.docid = postings.docid
     cross join {SCHEMA}.stats as stats
-    group by docs.paper_id
+    group by postings.docid
 )
-select paper_id, score from scores;
+select docid, score from scores;
 create or replace macro search_papers(query_text) as table
 select papers.paper_id, papers.title, papers.published_date, papers.upvotes, scores.score
 from {SCHEMA}.scores(query_text) as scores
-join papers on papers.paper_id = scores.paper_id
+join {SCHEMA}.docs as docs on docs.docid = scores.docid
+join papers on papers.paper_id = docs.paper_id
 order by scores.score desc, papers.paper_id;
 """
 
@@ -124,23 +125,29 @@ def has_index(connection: duckdb.DuckDBPyConnection) -> bool:
 def search(connection: duckdb.DuckDBPyConnection, terms: str, limit: int = 10,
            since: date | None = None) -> list[Hit]:
     """The best `limit` papers for `terms` (published on or after `since`), best first."""
-    # A literal LIMIT lets DuckDB use a top-n; a parameter makes it sort every match.
+    # Scores are summed per document number (an integer), and papers joined only for the
+    # documents scoring at least the limit-th best score (ties included, so the order by
+    # paper_id below is exact) unless --since needs every match's date. A literal LIMIT lets
+    # DuckDB use a top-n; a parameter makes it sort every match.
+    best_only = "" if since else f"""
+        where scored.score >= (
+            select min(score) from (select score from scored order by score desc
+                                    limit {int(limit)}))"""
     rows = connection.execute(
         f"""
-        with scored as (
-            -- From the index alone; papers is joined for the best ones only when no
-            -- --since needs its dates (a common word matches millions of papers).
-            select *
-            from {SCHEMA}.scores($terms)
-            {"" if since else f"order by score desc, paper_id limit {int(limit)}"}
+        with scored as materialized (
+            select docid, score from {SCHEMA}.scores($terms)
         ),
         best as materialized (
-            select scored.paper_id, papers.title, papers.published_date, papers.upvotes,
+            select docs.paper_id, papers.title, papers.published_date, papers.upvotes,
                    scored.score, papers.abstract
             from scored
-            join papers on papers.paper_id = scored.paper_id
-            where $since::date is null or papers.published_date >= $since::date
-            order by scored.score desc, scored.paper_id
+            join {SCHEMA}.docs as docs on docs.docid = scored.docid
+            join papers on papers.paper_id = docs.paper_id
+            {best_only}
+            {"where" if since else "and"} ($since::date is null
+                                         or papers.published_date >= $since::date)
+            order by scored.score desc, docs.paper_id
             limit {int(limit)}
         )
         -- snippets for the few best only: computing them is the expensive part
