@@ -565,6 +565,10 @@ def test_incremental_staging_read_only_the_new_lake_build(rebuilt):
     for model in ("stg_listings", "stg_rejects"):
         sql = (compiled / "staging" / f"{model}.sql").read_text()
         assert "where lake_build > (select coalesce(max(lake_build), 0)" in sql, sql
+    # The marts unnested from papers' rows unnest only the papers they do not hold.
+    for model in ("paper_authors", "paper_keywords", "paper_categories"):
+        sql = (compiled / "marts" / f"{model}.sql").read_text()
+        assert "and paper_id not in (select paper_id from" in sql, sql
 
 
 def test_forgotten_and_replaced_files_leave_staging(rebuilt):

@@ -60,3 +60,30 @@
     {%- set present = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
     {{- return(names | reject('in', present) | list | length == 0) -}}
 {%- endmacro %}
+
+
+{#-
+  Marts unnested from papers' rows (paper_authors, paper_keywords, paper_categories) follow
+  its per-paper increments: each row keeps its paper's listings_fingerprint; the pre-hook
+  deletes the rows whose paper row was recomputed (another fingerprint) or is gone, and the
+  model unnests only the papers `this` does not hold.
+-#}
+{% macro delete_rows_of_recomputed_papers() -%}
+    {%- if is_incremental() and has_columns(this, ['paper_id', 'listings_fingerprint']) -%}
+        delete from {{ this }} as kept
+        where not exists (
+            select 1
+            from {{ ref('papers') }} as papers
+            where papers.paper_id = kept.paper_id
+              and papers.listings_fingerprint = kept.listings_fingerprint
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The filter such a mart puts on papers: only the papers `this` does not hold. -#}
+{% macro papers_not_unnested_yet() -%}
+    {%- if is_incremental() -%}
+        and paper_id not in (select paper_id from {{ this }})
+    {%- endif -%}
+{%- endmacro %}

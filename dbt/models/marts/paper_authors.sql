@@ -6,21 +6,33 @@
   show a count); hidden Hub authors are never named, so they are counted in
   papers.authors_count but have no row here. The same name twice on one paper is two rows.
 
-  A plain table rebuilt from papers on every build: papers already does the per-paper
-  incremental work of picking the list, and unnesting it is one cheap pass (15M names of
-  2.5M papers: about 3.5 s on 2 cores). Two unnests in one select list are zipped: the name
-  and its position; DuckDB runs this form about twice as fast as `unnest … with ordinality`.
+  Incremental per paper, following papers (macros/paper_fingerprints.sql): a build unnests
+  only the papers whose row papers recomputed (rebuilding it whole took 7.8 s for 16.8M
+  names at a page beside the arXiv snapshot). Two unnests in one select list are zipped: the
+  name and its position; DuckDB runs this form about twice as fast as `unnest … with
+  ordinality`.
 -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_rows_of_recomputed_papers() }}",
+    )
+}}
+
 with names as (
 
     select
         paper_id,
+        listings_fingerprint,
         unnest(generate_series(1, len(author_names))) as position,
         unnest(author_names) as author_name,
         {#- parallel to the names; a paper without affiliations pads with nulls -#}
         unnest(author_affiliations) as affiliation
     from {{ ref('papers') }}
     where author_names is not null
+    {{ papers_not_unnested_yet() }}
 
 )
 
@@ -28,7 +40,8 @@ select
     paper_id,
     cast(position as integer) as position,
     author_name,
-    affiliation
+    affiliation,
+    listings_fingerprint
 from names
-{#- Physical order only: a paper's rows side by side, so a lookup by paper_id reads little. #}
+{#- Physical order only: a paper's rows side by side (within each build's rows). #}
 order by paper_id, position
