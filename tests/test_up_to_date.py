@@ -40,6 +40,13 @@ def test_nothing_new_is_answered_without_a_run_and_publishes_nothing(built, caps
     assert "up to date" in out and "no Dagster run" in out
     assert digest(paths.warehouse) == published
     assert paths.warehouse.stat().st_mtime_ns == stat.st_mtime_ns
+    # ... and without loading the stack: a fresh process answers before importing Dagster.
+    answer = subprocess.run(
+        [sys.executable, "-c", "import sys; from dagster_project.cli import main; "
+         f"code = main(['build', '--data-dir', {str(data_dir)!r}]); "
+         "print(code, 'dagster' in sys.modules)"],
+        capture_output=True, text=True, timeout=120, check=False)
+    assert answer.stdout.splitlines()[-1] == "0 False", answer.stdout + answer.stderr
 
     # Touched, not changed: the run looks (content hashes), finds nothing, publishes nothing,
     # and records that the next build may skip the run again.

@@ -6,7 +6,6 @@ import time
 
 from dagster_project.commands.disk_full import disk_full_message, error_chain_text
 from dagster_project.commands.instance import cli_instance, ensure_dagster_home
-from dagster_project.defs.build_console import hide_interrupts_in_the_instance_storage
 from dagster_project.defs.run_tags import run_tags
 from dagster_project.defs.stop_signals import stop_requested, watch
 from dagster_project.settings import DataPaths, use_data_dir
@@ -57,10 +56,12 @@ def _run(paths: DataPaths, verbose: bool) -> int:
         print("preparing the dbt manifest (dbt parse)…", file=sys.stderr)
         prepare_manifest()
 
+    # Dagster loads only now: the up-to-date answer above needs nothing but the stdlib.
     from dagster._core.utils import make_new_run_id
 
     from dagster_project.commands.build_summary import summarize
     from dagster_project.definitions import defs
+    from dagster_project.defs.build_console import hide_interrupts_in_the_instance_storage
     from dagster_project.defs.jobs import BUILD_JOB_NAME
 
     started = time.monotonic()
