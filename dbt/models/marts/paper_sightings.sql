@@ -41,9 +41,8 @@ listings as (
         stg_listings.record_index,
         stg_listings.ingested_at,
         stg_listings.lake_build
-    {#- stg_listings probed, the chosen listings hashed: their row ids prune its scan. #}
-    from {{ ref('stg_listings') }} as stg_listings
-    inner join papers_listings
+    from papers_listings
+    inner join {{ ref('stg_listings') }} as stg_listings
         on stg_listings.rowid = papers_listings.listing_rowid
 
 ),
