@@ -129,8 +129,12 @@ def search(connection: duckdb.DuckDBPyConnection, terms: str, limit: int = 10,
     # documents scoring at least the limit-th best score (ties included, so the order by
     # paper_id below is exact) unless --since needs every match's date. A literal LIMIT lets
     # DuckDB use a top-n; a parameter makes it sort every match.
-    best_only = "" if since else f"""
-        where scored.score >= (
+    parameters: dict = {"terms": terms}
+    if since:
+        keep = "papers.published_date >= $since"
+        parameters["since"] = since
+    else:
+        keep = f"""scored.score >= (
             select min(score) from (select score from scored order by score desc
                                     limit {int(limit)}))"""
     rows = connection.execute(
@@ -144,9 +148,7 @@ def search(connection: duckdb.DuckDBPyConnection, terms: str, limit: int = 10,
             from scored
             join {SCHEMA}.docs as docs on docs.docid = scored.docid
             join papers on papers.paper_id = docs.paper_id
-            {best_only}
-            {"where" if since else "and"} ($since::date is null
-                                         or papers.published_date >= $since::date)
+            where {keep}
             order by scored.score desc, docs.paper_id
             limit {int(limit)}
         )
@@ -156,6 +158,6 @@ def search(connection: duckdb.DuckDBPyConnection, terms: str, limit: int = 10,
         from best
         order by score desc, paper_id
         """,
-        {"terms": terms, "since": since},
+        parameters,
     ).fetchall()
     return [Hit(*row) for row in rows]
