@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import statistics
 import sys
 from pathlib import Path
 
@@ -36,6 +35,8 @@ from bench.run import (
     find_cli,
     machine,
     measure,
+    median_of,
+    stack_floor,
 )
 
 SAMPLE_RAW = REPO_ROOT / "data" / "raw"
@@ -65,15 +66,7 @@ def run(workdir: Path) -> dict:
     env = build_env(workdir, data_dir)
     steps: dict[str, dict] = {}
 
-    def median_of(key: str, command: list[str]) -> dict:
-        runs = [measure(command, logs / f"{key}-{n}.log", env=env) for n in range(REPEATS)]
-        return {"seconds": statistics.median(r.seconds for r in runs),
-                "runs": [r.seconds for r in runs],
-                "returncode": max(r.returncode for r in runs),
-                "peak_rss_bytes": max(r.peak_rss_bytes for r in runs), "log": runs[-1].log}
-
-    print("stack floor ...", flush=True)
-    steps["stack_floor"] = median_of("stack_floor", [python, "-c", STACK_IMPORTS])
+    steps["stack_floor"] = stack_floor(logs, env)
     build = [str(cli), "build", "--data-dir", str(data_dir)]
     for key in ("first_build", "nothing_new", "one_new_page", "nothing_new_again"):
         if key == "one_new_page":
@@ -82,7 +75,8 @@ def run(workdir: Path) -> dict:
         steps[key] = vars(measure(build, logs / f"{key}.log", env=env))
     for key, args in (("search", SEARCH), ("query", QUERY)):
         print(f"{TARGETS[key][0]} ...", flush=True)
-        steps[key] = median_of(key, [str(cli), *args, "--data-dir", str(data_dir)])
+        steps[key] = median_of([str(cli), *args, "--data-dir", str(data_dir)], logs, key,
+                               REPEATS, env)
     print("pandas peer ...", flush=True)
     steps["pandas_peer"] = vars(measure(
         [python, "-m", "bench.pandas_peer", str(data_dir / "raw"), "--out",

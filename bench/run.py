@@ -778,13 +778,22 @@ def _run_arxiv(args: argparse.Namespace, workdir: Path, cli: Path | None,
     return 0 if search.returncode == 0 and incremental.returncode == 0 else 1
 
 
-def stack_floor(logs: Path) -> dict:
+def stack_floor(logs: Path, env: dict | None = None) -> dict:
     """A fresh process importing the stack, median of STACK_FLOOR_RUNS runs."""
     print(f"{STEP_LABELS['stack_floor']} ...", flush=True)
-    runs = [measure([sys.executable, "-c", STACK_IMPORTS], logs / f"stack_floor-{n}.log")
-            for n in range(STACK_FLOOR_RUNS)]
-    median = sorted(runs, key=lambda run: run.seconds)[len(runs) // 2]
-    return {**asdict(median), "runs": [run.seconds for run in runs]}
+    return median_of([sys.executable, "-c", STACK_IMPORTS], logs, "stack_floor",
+                     STACK_FLOOR_RUNS, env)
+
+
+def median_of(command: list[str], logs: Path, key: str, repeats: int,
+              env: dict | None = None) -> dict:
+    """The command run `repeats` times: median wall seconds, every run's, the worst exit code
+    and peak RSS."""
+    runs = [measure(command, logs / f"{key}-{n}.log", env=env) for n in range(repeats)]
+    return {"seconds": statistics.median(run.seconds for run in runs),
+            "runs": [run.seconds for run in runs],
+            "returncode": max(run.returncode for run in runs),
+            "peak_rss_bytes": max(run.peak_rss_bytes for run in runs), "log": runs[-1].log}
 
 
 def _step(measured: Measurement, results: dict) -> dict:
