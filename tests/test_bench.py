@@ -317,6 +317,7 @@ def _cli_or_skip() -> None:
         pytest.skip(f"papers-warehouse is not installed: {missing}")
 
 
+@pytest.mark.long
 def test_full_bench_runs_end_to_end(tmp_path):
     """CI runs the listings bench small (three real builds), so the bench itself cannot rot."""
     run_full_bench(tmp_path, cards=1000, pages=20)

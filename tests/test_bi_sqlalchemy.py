@@ -107,6 +107,7 @@ class Reader:
         return code
 
 
+@pytest.mark.long  # two builds with three readers polling: minutes (make long, CI)
 def test_readers_see_whole_versions_while_two_builds_publish(data_dir):
     warehouse = data_dir / "warehouse.duckdb"
     versions = [published(warehouse)]

@@ -18,11 +18,21 @@ from tests.pipeline_helpers import build, query
 NEW_PAGE = Path(__file__).with_name("fixtures") / "daily_papers.json"
 
 
-@pytest.fixture
-def built(data_dir):
-    """A data dir holding the bundled sample page, built once: its DataPaths."""
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory, sample_dir):
+    data_dir = tmp_path_factory.mktemp("up_to_date") / "data"
+    shutil.copytree(sample_dir, data_dir / "raw")
     assert build(data_dir) == 0
     return data_paths(data_dir)
+
+
+@pytest.fixture
+def built(built_once):
+    """The module's data dir, built once from the bundled sample page: its DataPaths. Each
+    test leaves it built and up to date for the next (a whole build each would cost more
+    than the tests themselves)."""
+    assert is_up_to_date(built_once)
+    return built_once
 
 
 def digest(path: Path) -> str:
@@ -119,9 +129,11 @@ def test_a_stale_write_ahead_log_never_applies_to_the_new_build(built):
 
 def test_a_damaged_state_file_is_redone_not_fatal(built):
     paths, data_dir = built, built.root
+    papers = query(data_dir, "select count(*) from papers")
     (paths.build_dir / STATE_FILE).write_text('{"published": {"code": "abc', encoding="utf-8")
+    assert not is_up_to_date(paths)
     assert build(data_dir) == 0  # publishes again rather than stopping on the bad file
-    assert query(data_dir, "select count(*) from papers") == [(46,)]
+    assert query(data_dir, "select count(*) from papers") == papers
     assert is_up_to_date(paths)
 
 
@@ -139,7 +151,8 @@ CODE_CHANGES = {
 
 def test_any_change_to_the_code_publishes_again(tmp_path, data_dir):
     """Any file the warehouse's content depends on, even one no list names: a copy of the
-    project is built, then changed and built again through its own CLI, one change at a time."""
+    project is built, then changed one file at a time; its own up-to-date check (in a fresh
+    process) sees each change, and its CLI builds and publishes again after the last."""
     root = Path(__file__).resolve().parent.parent
     project = tmp_path / "project"
     for name in subprocess.run(PROJECT_FILES, cwd=root, capture_output=True, text=True,
@@ -148,20 +161,39 @@ def test_any_change_to_the_code_publishes_again(tmp_path, data_dir):
             (project / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(root / name, project / name)
 
-    def build_copy() -> str:
-        done = subprocess.run([sys.executable, "-m", "dagster_project.cli", "build",
-                               "--data-dir", str(data_dir)], cwd=project, capture_output=True,
+    def in_copy(*args: str) -> str:
+        done = subprocess.run([sys.executable, *args], cwd=project, capture_output=True,
                               text=True, timeout=600)
         assert done.returncode == 0, done.stderr
         return done.stdout
 
+    def build_copy() -> str:
+        return in_copy("-m", "dagster_project.cli", "build", "--data-dir", str(data_dir))
+
+    def up_to_date_in_copy() -> bool:
+        return in_copy("-c", "from dagster_project.settings import data_paths; "
+                       "from dagster_project.warehouse.build_state import is_up_to_date; "
+                       f"print(is_up_to_date(data_paths({str(data_dir)!r})))"
+                       ).strip() == "True"
+
     build_copy()
-    assert "no Dagster run" in build_copy()
+    assert "no Dagster run" in build_copy() and up_to_date_in_copy()
     for change, (name, appended) in CODE_CHANGES.items():
-        published = (data_dir / "warehouse.duckdb").stat().st_mtime_ns
+        before = (project / name).read_bytes() if (project / name).exists() else None
         with open(project / name, "a", encoding="utf-8") as changed:
             changed.write(appended)
-        out = build_copy()
-        assert "no Dagster run" not in out and "up to date" not in out, (change, out)
-        assert (data_dir / "warehouse.duckdb").stat().st_mtime_ns != published, change
+        assert not up_to_date_in_copy(), change
+        if before is None:
+            (project / name).unlink()
+        else:
+            (project / name).write_bytes(before)
+        assert up_to_date_in_copy(), change  # changed back: the same code as the build's
+
+    published = (data_dir / "warehouse.duckdb").stat().st_mtime_ns
+    name, appended = CODE_CHANGES["a dbt model"]
+    with open(project / name, "a", encoding="utf-8") as changed:
+        changed.write(appended)
+    out = build_copy()
+    assert "no Dagster run" not in out and "up to date" not in out, out
+    assert (data_dir / "warehouse.duckdb").stat().st_mtime_ns != published
     assert "no Dagster run" in build_copy()
