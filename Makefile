@@ -28,7 +28,8 @@ test: prepare
 	$(BIN)/dg check defs
 	$(BIN)/pytest
 
-# Whole builds killed (SIGKILL) at each stage, then built again (~6 min): tests/test_faults.py.
+# Whole builds killed (SIGKILL) at each stage, then built again (~6 min): tests/test_faults.py;
+# and the second variant of a stop (SIGTERM) and of a full disk (8 MB free).
 faults: prepare
 	$(BIN)/pytest -m faults
 

@@ -34,7 +34,8 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize("free_mb", [1, 8])
+# 8 MB free fails later in the build than 1 MB: its whole build runs with `make faults`.
+@pytest.mark.parametrize("free_mb", [1, pytest.param(8, marks=pytest.mark.faults)])
 def test_a_full_disk_stops_the_build_clearly_and_a_freed_one_builds_clean(
         small_disk, published_sample, tmp_path, free_mb):
     data_dir = small_disk / "data"
