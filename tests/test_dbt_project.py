@@ -65,7 +65,7 @@ LATER = dt.datetime(2025, 12, 14, 8, 0, tzinfo=UTC)
 
 
 # --- the contract: the sources yml declares exactly the pyarrow schemas ---------------------
-# Its not_null tests run on the staging tables (a test on the lake source would open every
+# Its not_null_columns tests run on the staging tables (a test on the lake source would open every
 # lake file); either way the pyarrow schema is the single source of truth.
 
 
@@ -108,9 +108,14 @@ def test_source_columns_match_the_pyarrow_schema(table_name):
 @pytest.mark.parametrize(("table_name", "model_name", "schema"), CONTRACTS)
 def test_staging_not_null_tests_are_the_schemas_non_nullable_fields(table_name, model_name,
                                                                      schema):
-    columns = _staging_models()[model_name]["columns"]
+    model = _staging_models()[model_name]
+    columns = model["columns"]
     names = [column["name"] for column in columns]
-    not_null = {c["name"] for c in columns if "not_null" in (c.get("data_tests") or [])}
+    (not_null_test,) = [test["not_null_columns"] for test in model["data_tests"]
+                        if isinstance(test, dict) and "not_null_columns" in test]
+    not_null = set(not_null_test["arguments"]["columns"])
+    # One model-level test: no column of it carries a not_null test of its own.
+    assert not [c["name"] for c in columns if "not_null" in (c.get("data_tests") or [])]
 
     assert set(schema.names) <= set(names)
     assert not_null & set(schema.names) == {field.name for field in schema if not field.nullable}

@@ -94,6 +94,8 @@ def test_every_check_says_what_it_checks(asset_graph):
         spec.key for spec in specs if not spec.description]
     by_name = {spec.name: spec.description for spec in specs}
     assert by_name["not_null_papers_paper_id"] == "papers.paper_id is never null"
+    assert by_name["not_null_columns_paper_keywords_paper_id__keyword"] == (
+        "paper_keywords: paper_id, keyword are never null")
     assert "sum to 1" in by_name["authors_count_covers_every_paper"]
 
 

@@ -44,6 +44,8 @@ def _ref(value: str) -> str:
 
 DESCRIBERS = {
     "not_null": lambda target, model, kwargs: f"{target} is never null",
+    "not_null_columns": lambda target, model, kwargs: (
+        f"{model}: {', '.join(kwargs.get('columns', []))} are never null"),
     "unique": lambda target, model, kwargs: (
         f"{target} is unique: no two rows share a value (nulls aside)"),
     "accepted_range": _range,
