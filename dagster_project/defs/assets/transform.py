@@ -83,19 +83,24 @@ def dbt_models(context: dg.AssetExecutionContext):
                           *(["--full-refresh"] if full_refresh else [])],
                          context=context, target_path=paths.build_dir / "dbt_target")
     faults.inject("dbt-start")
-    # dbt's line per node goes to the run log (the UI, --verbose), not to the CLI's output.
+    # dbt's line per node goes to the run log (the UI, --verbose), not to the CLI's output:
+    # the lines gathered so far as one record, since every record is an event the instance
+    # stores on its own (a record per line was ~125 events, ~1.9 s on the sample).
     with stdout_lines() as dbt_lines:
         try:
             for event in with_table_metadata(invocation.stream(), invocation.manifest,
                                              paths.build_db):
-                for line in dbt_lines.drain():
-                    context.log.debug(line)
+                _log_lines(context, dbt_lines.drain())
                 yield event
                 faults.inject("dbt")
         finally:  # a failed dbt run's error lines come last: keep them in the run log
-            for line in dbt_lines.drain():
-                context.log.debug(line)
+            _log_lines(context, dbt_lines.drain())
     record_build_file(paths, identity, lake)
+
+
+def _log_lines(context: dg.AssetExecutionContext, lines: list[str]) -> None:
+    if lines:
+        context.log.debug("\n".join(lines))
 
 
 def with_table_metadata(events: Iterator, manifest: dict, build_db: Path) -> Iterator:
