@@ -174,3 +174,20 @@ def test_sensor_tolerates_a_missing_raw_dir(tmp_path, monkeypatch):
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "nowhere"))
     seen = _tick(None).cursor
     assert _tick(seen).run_requests == []
+
+
+def test_the_dbt_resource_s_overrides_still_meet_dagster_dbt():
+    """VenvDbtCliResource replaces two private methods of dagster-dbt's DbtCliResource (its
+    `dbt --version` process and its in-process adapter): were they renamed upstream, the
+    overrides would silently stop applying and every build would pay for them again."""
+    import inspect
+
+    from dagster_dbt import DbtCliResource
+
+    from dagster_project.warehouse.dbt_project import VenvDbtCliResource, dbt_resource
+
+    cli_source = inspect.getsource(DbtCliResource.cli)
+    for name in ("_cli_version", "_initialize_dbt_core_adapter"):
+        assert name in vars(DbtCliResource) and name in vars(VenvDbtCliResource), name
+        assert f"self.{name}" in cli_source, name
+    assert dbt_resource()._initialize_dbt_core_adapter([]) is None
