@@ -1,3 +1,5 @@
+import contextlib
+import io
 import shutil
 from pathlib import Path
 
@@ -37,7 +39,10 @@ def published_sample(tmp_path_factory, sample_dir) -> Path:
 
     data_dir = tmp_path_factory.mktemp("published_sample") / "data"
     shutil.copytree(sample_dir, data_dir / "raw")
-    assert build(data_dir) == 0
+    progress = io.StringIO()  # the CLI's stage lines, as a pipe receives them
+    with contextlib.redirect_stderr(progress):
+        assert build(data_dir) == 0
+    (data_dir.parent / "build-progress.txt").write_text(progress.getvalue(), encoding="utf-8")
     return data_dir
 
 

@@ -77,6 +77,20 @@ def _lake_listings(data_dir: Path) -> tuple:
                         "from lake.listings").fetchone()
 
 
+def test_the_build_shows_each_stage_once_when_it_ends(published_sample):
+    """Piped, a build prints one line per stage; dbt's shows its nodes, read from the batches
+    of dbt's lines in the run log."""
+    progress = (published_sample.parent / "build-progress.txt").read_text(encoding="utf-8")
+    stages = progress.splitlines()
+    assert [line.split()[0] for line in stages] == ["parse", "checks", "dbt", "checks",
+                                                   "publish"], progress
+    assert stages[0] == "parse 1/1 files"
+    done, nodes = stages[2].split()[1].split("/")
+    assert done == nodes and int(nodes) > 40  # every model and test, all done
+    checks = stages[3].split()[1]
+    assert checks.split("/")[0] == checks.split("/")[1]
+
+
 def test_quality_docs_written(built):
     assert list((built / "quality").rglob("index.html"))
 

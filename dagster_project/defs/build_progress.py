@@ -13,7 +13,7 @@ import sys
 import dagster as dg
 
 PARSE = re.compile(r"parsing new or changed raw files: (\d+)/(\d+)")
-DBT_NODE = re.compile(r"^\s*(\d+) of (\d+) (?:OK|PASS|WARN|ERROR|FAIL|SKIP)")
+DBT_NODE = re.compile(r"^\s*(\d+) of (\d+) (?:OK|PASS|WARN|ERROR|FAIL|SKIP)", re.MULTILINE)
 # Printed by the summary (this build's rejects, the failed step), or said better by the CLI.
 NOT_REPEATED = ("rejected ", "… and ", "Dependencies for step ")
 STAGE_OF_STEP = {"dashboard": "dashboard", "warehouse": "publish"}
@@ -39,9 +39,10 @@ class StageProgress(logging.Handler):
             self._on_event(event)
         elif parsed := PARSE.search(message):
             self._show("parse", f"parse {parsed[1]}/{parsed[2]} files")
-        elif node := DBT_NODE.match(message):  # nodes finish in any order on several threads
-            self.dbt_nodes_done = max(self.dbt_nodes_done, int(node[1]))
-            self._show("dbt", f"dbt {self.dbt_nodes_done}/{node[2]} nodes")
+        elif nodes := DBT_NODE.findall(message):  # a record holds a batch of dbt's lines;
+            # nodes finish in any order on several threads
+            self.dbt_nodes_done = max(self.dbt_nodes_done, *(int(done) for done, _ in nodes))
+            self._show("dbt", f"dbt {self.dbt_nodes_done}/{nodes[0][1]} nodes")
         if record.levelno >= logging.WARNING and event is None \
                 and not message.startswith(NOT_REPEATED):
             self._print(f"{record.levelname.lower()}: {message}")
