@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 export PAPERS_WAREHOUSE_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: demo test faults long lint ui docs bench bench-everyday lock prepare clean
+.PHONY: demo test faults long shared-lake lint ui docs bench bench-everyday lock prepare clean
 
 # The venv is rebuilt only when the lock file changes. Bytecode is compiled at install:
 # with PYTHONDONTWRITEBYTECODE set (as on these machines) Python would otherwise compile
@@ -37,6 +37,11 @@ faults: prepare
 # runs kept out of `make test` (issue 19); CI runs them.
 long: prepare
 	$(BIN)/pytest -m long
+
+# A lake shared by data dirs through a PostgreSQL catalog (issue 20): the tests start a
+# server of Debian's postgresql package themselves. CI runs them.
+shared-lake: prepare
+	$(BIN)/pytest -m shared_lake
 
 # The Dagster UI (dg dev: webserver + daemon, so the raw-files sensor runs) on the data dir's
 # own instance (data/.dagster), and beside it the docs site its links point to, on :3001.

@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
                        help="print the whole run log (dbt's line per model and test, "
                        "Dagster's step events) instead of one line per stage")
     _add_data_dir(build)
+    _add_lake(build)
 
     query = commands.add_parser(
         "query", help="run read-only SQL against the published warehouse",
@@ -126,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     forget.add_argument("file", help="the raw file, relative to DIR/raw")
     _add_data_dir(forget)
+    _add_lake(forget)
 
     repair = commands.add_parser(
         "repair", help="re-read the raw files whose rows a damaged lake data file held",
@@ -135,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         "files no longer in DIR/raw). The next build then equals a clean build.",
     )
     _add_data_dir(repair)
+    _add_lake(repair)
 
     commands.add_parser(
         "prepare", help="parse the dbt project and set up the local Dagster instance",
@@ -153,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     ui.add_argument("--docs-port", type=_port, default=None,
                     help="the docs site's port (default: $PAPERS_WAREHOUSE_DOCS_PORT, else 3001)")
     _add_data_dir(ui)
+    _add_lake(ui)
 
     args = parser.parse_args(argv)
     if args.command in ("query", "search"):
@@ -165,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, query: argparse.ArgumentParser) -> int:
+    if hasattr(args, "lake_catalog") and (refused := _use_lake(args)):
+        print(f"error: {refused}", file=sys.stderr)
+        return 2
     if args.command == "collect":
         from dagster_project.collect.collect_command import run_collect
 
@@ -227,6 +234,29 @@ def _add_data_dir(command: argparse.ArgumentParser) -> None:
     command.add_argument("--data-dir", metavar="DIR", default=None,
                          help="holds raw/, lake/ and warehouse.duckdb "
                          "(default: $PAPERS_WAREHOUSE_DATA_DIR or ./data)")
+
+
+def _add_lake(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--lake-catalog", metavar="CATALOG", default=None,
+                         help="share one lake between data dirs: its DuckLake catalog on "
+                         "PostgreSQL, e.g. 'postgres:dbname=papers host=db.lan user=papers' "
+                         "(default: $PAPERS_WAREHOUSE_LAKE_CATALOG, else DIR/lake's own)")
+    command.add_argument("--lake-data", metavar="PATH", default=None,
+                         help="the shared lake's data files: a directory every machine "
+                         "mounts at this same path (default: $PAPERS_WAREHOUSE_LAKE_DATA)")
+
+
+def _use_lake(args: argparse.Namespace) -> str | None:
+    """Set the lake for this process and those it starts; why the settings cannot work."""
+    from dagster_project.lake.location import LakeSettingError, lake_location
+    from dagster_project.settings import use_lake
+
+    use_lake(args.lake_catalog, args.lake_data)
+    try:
+        lake_location(data_paths(args.data_dir).lake)
+    except LakeSettingError as refused:
+        return str(refused)
+    return None
 
 
 # Beyond this a limit means "all": DuckDB's LIMIT is a 64-bit integer.

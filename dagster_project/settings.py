@@ -13,6 +13,9 @@ DEFAULT_DATA_DIR = "data"
 # DuckDB's memory limit for every connection that does heavy work (ingest, dbt, publish);
 # beyond it DuckDB spills to DataPaths.temp. Default: a share of this machine's memory.
 MEMORY_LIMIT_ENV = "PAPERS_WAREHOUSE_MEMORY_LIMIT"
+# A lake shared by several data dirs (lake/location.py); unset: the data dir's own lake.
+LAKE_CATALOG_ENV = "PAPERS_WAREHOUSE_LAKE_CATALOG"
+LAKE_DATA_ENV = "PAPERS_WAREHOUSE_LAKE_DATA"
 MEMORY_SHARE = 0.125
 MEMORY_LIMIT_BOUNDS_MB = (1024, 3072)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +73,14 @@ def use_data_dir(data_dir: str | Path | None) -> DataPaths:
     os.environ[DATA_DIR_ENV] = str(paths.root)
     os.environ[MEMORY_LIMIT_ENV] = duckdb_memory_limit()
     return paths
+
+
+def use_lake(catalog: str | None, data: str | None) -> None:
+    """--lake-catalog / --lake-data: for this process and every one it starts (dbt, the
+    quality checks, the UI's)."""
+    for name, value in ((LAKE_CATALOG_ENV, catalog), (LAKE_DATA_ENV, data)):
+        if value is not None:
+            os.environ[name] = value
 
 
 def duckdb_memory_limit() -> str:

@@ -33,12 +33,15 @@ import duckdb
 import pyarrow as pa
 import pytest
 import yaml
+from dbt.config.renderer import ProfileRenderer
+from dbt_common.context import set_invocation_context
 
 from dagster_project.lake import catalog
 from dagster_project.lake.commit import LakeBuild
 from dagster_project.lake.tables import TABLES as LAKE_TABLES
 from dagster_project.lake.tables import RawFileEntry, ensure_tables
 from dagster_project.raw.schema import LISTING_SCHEMA, REJECT_SCHEMA
+from dagster_project.settings import DATA_DIR_ENV, LAKE_CATALOG_ENV, LAKE_DATA_ENV
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_DIR = PROJECT_ROOT / "dbt"
@@ -138,13 +141,32 @@ def test_sources_read_the_lake_and_name_their_dagster_asset(table_name, asset_ke
     assert config["meta"]["dagster"]["asset_key"] == asset_key
 
 
-def test_the_profile_attaches_the_lake_read_only():
+LAKE_SETTINGS = {
+    "local": {},
+    "shared": {LAKE_CATALOG_ENV: "postgres:dbname=papers host=/run/pg user=team",
+               LAKE_DATA_ENV: "/mnt/papers-lake"},
+}
+
+
+@pytest.mark.parametrize("lake", LAKE_SETTINGS)
+def test_the_profile_attaches_the_lake_the_python_side_writes_read_only(
+        lake, monkeypatch, tmp_path):
+    """dbt's profile, rendered by dbt itself, spells the ATTACH of lake/location.py."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
+    for name in (LAKE_CATALOG_ENV, LAKE_DATA_ENV):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in LAKE_SETTINGS[lake].items():
+        monkeypatch.setenv(name, value)
     profile = yaml.safe_load((DBT_DIR / "profiles.yml").read_text())
     (attach,) = profile["papers_warehouse"]["outputs"]["build"]["attach"]
+    set_invocation_context(os.environ)
+    rendered = ProfileRenderer({}).render_data(attach)
 
-    assert attach["alias"] == catalog.ALIAS and attach["read_only"] is True
-    assert attach["path"].endswith(f"/lake/{catalog.CATALOG_FILE}")
-    assert attach["options"]["data_path"].endswith(f"/lake/{catalog.DATA_FILES_DIR}/")
+    location = catalog.lake_location(tmp_path / "lake")
+    assert location.shared == (lake == "shared")
+    assert rendered["alias"] == catalog.ALIAS and rendered["read_only"] is True
+    assert rendered["path"] == f"ducklake:{location.catalog}"
+    assert rendered["options"] == {"data_path": location.data_path, "override_data_path": True}
 
 
 # --- a real build over a real lake ------------------------------------------------------

@@ -37,7 +37,7 @@ def summarize(result, paths: DataPaths, seconds: float) -> str:
     if lake.get("lake build") not in (None, "none (nothing changed)"):
         compacted = ", then compacted" if lake.get("compacted") else ""
         lines.append(f"  lake: committed lake build {lake['lake build']} to "
-                     f"{catalog.catalog_path(paths.lake)}{compacted}")
+                     f"{catalog.lake_location(paths.lake).describe()}{compacted}")
     lines += _reject_lines(paths, lake.get("lake build"))
     lines += _check_lines(result)
     published = metadata.get("warehouse")

@@ -8,7 +8,8 @@ land in one snapshot or not at all: a build killed at any moment leaves the lake
 commit (a half-written data file is an orphan that the next writer deletes).
 
 The data path is given on every attach (and overrides the one recorded in the catalog), so a
-data dir can be moved or copied whole.
+data dir can be moved or copied whole. Where the catalog and the files are is lake/location.py's
+concern: a team's lake has its catalog on PostgreSQL.
 """
 
 from collections.abc import Iterator
@@ -18,25 +19,31 @@ from pathlib import Path
 import duckdb
 
 from dagster_project import duckdb_extensions
+from dagster_project.lake.location import (
+    CATALOG_FILE,
+    DATA_FILES_DIR,
+    LakeLocation,
+    lake_location,
+)
 from dagster_project.settings import duckdb_config
 
 ALIAS = "lake"
-CATALOG_FILE = "catalog.ducklake"
-DATA_FILES_DIR = "files"
 
 
 def catalog_path(lake_dir: Path) -> Path:
+    """The local catalog file (a shared lake's catalog is no file: see lake_location)."""
     return lake_dir / CATALOG_FILE
 
 
 def exists(lake_dir: Path) -> bool:
-    return catalog_path(lake_dir).is_file()
+    location = lake_location(lake_dir)
+    return location.shared or catalog_path(lake_dir).is_file()
 
 
-def attach_sql(lake_dir: Path, read_only: bool = False) -> str:
+def attach_sql(location: LakeLocation, read_only: bool = False) -> str:
     """The ATTACH statement every client of the lake uses (dbt's profile spells the same)."""
-    catalog = duckdb_extensions.sql_string(f"ducklake:{catalog_path(lake_dir)}")
-    data = duckdb_extensions.sql_string(f"{lake_dir / DATA_FILES_DIR}/")
+    catalog = duckdb_extensions.sql_string(f"ducklake:{location.catalog}")
+    data = duckdb_extensions.sql_string(location.data_path)
     options = f"DATA_PATH {data}, OVERRIDE_DATA_PATH true"
     return f"ATTACH {catalog} AS {ALIAS} ({options}{', READ_ONLY' if read_only else ''})"
 
@@ -46,24 +53,30 @@ def connect(lake_dir: Path, temp_dir: Path | None = None,
             read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """A DuckDB connection with the lake attached as `lake`, closed on exit.
 
-    Writing creates the lake on first use. Only one process may write at a time (the build
-    lock sees to that); readers open it read-only.
+    Writing creates the lake on first use. A local lake has one writer at a time (the build
+    lock sees to that); readers open it read-only. A shared lake's writers commit side by
+    side: DuckLake retries a commit that conflicts.
     """
-    if read_only and not exists(lake_dir):
-        raise FileNotFoundError(f"no lake at {catalog_path(lake_dir)}: build first")
-    if not exists(lake_dir):
-        _refuse_a_lost_catalog(lake_dir)
+    location = lake_location(lake_dir)
+    if not location.shared:
+        if read_only and not exists(lake_dir):
+            raise FileNotFoundError(f"no lake at {catalog_path(lake_dir)}: build first")
+        if not exists(lake_dir):
+            _refuse_a_lost_catalog(lake_dir)
     config = duckdb_config(temp_dir)
     if not read_only:
-        (lake_dir / DATA_FILES_DIR).mkdir(parents=True, exist_ok=True)
+        Path(location.data_path).mkdir(parents=True, exist_ok=True)
     connection = duckdb.connect(config=config)
     try:
-        # Installed for the user, so dbt's own connection can LOAD it too.
+        # Installed for the user, so dbt's own connection can LOAD them too.
         duckdb_extensions.install_for_user(connection, "ducklake")
+        if location.shared:
+            duckdb_extensions.install_for_user(connection, "postgres")
         try:
-            connection.execute(attach_sql(lake_dir, read_only))
+            connection.execute(attach_sql(location, read_only))
         except duckdb.Error as problem:
-            raise _damaged(lake_dir, problem) from problem
+            raise (_unreachable(location, problem) if location.shared
+                   else _damaged(lake_dir, problem)) from problem
         try:
             yield connection
         except duckdb.Error as problem:
@@ -78,6 +91,14 @@ def connect(lake_dir: Path, temp_dir: Path | None = None,
 CORRUPT_MARK = "Corrupt database file"
 
 
+def _unreachable(location: LakeLocation, problem: duckdb.Error) -> "LakeUnreachable":
+    return LakeUnreachable(
+        f"the shared lake's catalog, {location.describe()}, cannot be reached "
+        f"({str(problem).strip().splitlines()[0]}). Nothing was committed "
+        "and the local warehouse is unchanged: start PostgreSQL or check the lake catalog "
+        "setting, then build again")
+
+
 def _damaged(lake_dir: Path, problem: duckdb.Error) -> "LakeDamaged":
     return LakeDamaged(
         f"the lake catalog {catalog_path(lake_dir)} cannot be read "
@@ -88,6 +109,10 @@ def _damaged(lake_dir: Path, problem: duckdb.Error) -> "LakeDamaged":
 
 class LakeDamaged(RuntimeError):
     """The lake cannot be used as it is; the message says what to do. Nothing was changed."""
+
+
+class LakeUnreachable(LakeDamaged):
+    """A shared lake's catalog did not answer: nothing was changed, the lake is not at fault."""
 
 
 def _refuse_a_lost_catalog(lake_dir: Path) -> None:

@@ -29,6 +29,7 @@ import json
 import os
 from pathlib import Path
 
+from dagster_project.lake.location import CATALOG_FILE, lake_location
 from dagster_project.settings import PROJECT_ROOT, DataPaths
 from dagster_project.warehouse.state_files import (
     file_stat,
@@ -72,6 +73,8 @@ def raw_digest(raw_dir: Path) -> str:
 # The CLI: nothing a build reads changed since the last publish.
 
 def is_up_to_date(paths: DataPaths) -> bool:
+    if lake_location(paths.lake).shared:
+        return False  # another data dir may have committed: only the catalog can tell
     published = _read(paths).get("published")
     return isinstance(published, dict) and published.get("raw") == raw_digest(paths.raw) \
         and published.get("catalog") == file_stat(_catalog(paths)) \
@@ -199,4 +202,5 @@ def _files_under(root: Path) -> list[Path]:
 
 
 def _catalog(paths: DataPaths) -> Path:
-    return paths.lake / "catalog.ducklake"  # lake.catalog.catalog_path, without its imports
+    """The local catalog file (a shared lake has none here: its stat is None)."""
+    return paths.lake / CATALOG_FILE

@@ -64,7 +64,9 @@ def lake_files(context: dg.AssetExecutionContext):
         context.log.warning(f"no raw files in {paths.raw}: put scraped pages there")
     # This run's work, then what the whole lake holds (from its raw-file index).
     totals = report.totals
-    catalog_file = dg.MetadataValue.path(str(catalog.catalog_path(paths.lake)))
+    location = catalog.lake_location(paths.lake)
+    catalog_file = dg.MetadataValue.path(location.catalog) if not location.shared \
+        else dg.MetadataValue.text(location.describe())
     build = {"lake build": report.lake_build or "none (nothing changed)",
              "compacted": report.compacted,
              **({"migrated": report.migrated.line()} if report.migrated else {})}
