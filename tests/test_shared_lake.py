@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from dagster_project.faults import KILL_AT_ENV
+from dagster_project.lake import catalog
 from dagster_project.settings import LAKE_CATALOG_ENV, LAKE_DATA_ENV
 from tests.conftest import SAMPLE
-from tests.pipeline_helpers import build, scalar
+from tests.pipeline_helpers import build, query, scalar
 from tests.postgres_server import postgres_server
 
 pytestmark = pytest.mark.shared_lake
@@ -80,3 +82,106 @@ def test_an_unreachable_catalog_is_named_and_changes_nothing(server, shared_lake
     assert hashlib.sha256(warehouse.read_bytes()).hexdigest() == before
     assert build(data_dir) == 0  # the server back: the page lands
     assert scalar(data_dir, "select count(*) from papers") > 46
+
+
+SAME_NAME = "2025-12-13_daily_papers.json"  # both machines saved a file by this name
+
+
+def _cli_build(data_dir: Path, **env: str) -> subprocess.Popen:
+    return subprocess.Popen([str(CLI), "build", "--data-dir", str(data_dir)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, **env})
+
+
+def _finished(process: subprocess.Popen) -> str:
+    output = process.communicate(timeout=900)[0]
+    assert process.returncode == 0, output
+    return output
+
+
+def _two_machines(tmp_path: Path) -> tuple[Path, Path]:
+    """Two data dirs with different raw files, and one name that both used for different
+    pages."""
+    laptop = _data_dir(tmp_path / "laptop", SAMPLE)
+    shutil.copy(NEW_PAGE, laptop / "raw" / SAME_NAME)
+    server = _data_dir(tmp_path / "server", API_PAGE)
+    shutil.copy(API_PAGE, server / "raw" / SAME_NAME)
+    return laptop, server
+
+
+def _marts(data_dir: Path) -> tuple:
+    return (scalar(data_dir, "select count(*) from papers"),
+            scalar(data_dir, "select count(*) from paper_sightings"),
+            scalar(data_dir, "select sum(papers) from daily_counts"))
+
+
+def test_two_data_dirs_build_at_once_and_both_publish_the_union(shared_lake, tmp_path,
+                                                                monkeypatch):
+    laptop, server = _two_machines(tmp_path)
+    builds = [_cli_build(laptop), _cli_build(server)]  # side by side, one shared lake
+    outputs = [_finished(process) for process in builds]
+    assert all("Traceback" not in output for output in outputs)
+
+    # The same files in one data dir of its own lake (the shared name given twice): the union.
+    for key in (LAKE_CATALOG_ENV, LAKE_DATA_ENV):
+        monkeypatch.delenv(key)
+    alone = _data_dir(tmp_path / "alone", SAMPLE, API_PAGE)
+    shutil.copy(NEW_PAGE, alone / "raw" / SAME_NAME)
+    (alone / "raw" / "server").mkdir()
+    shutil.copy(API_PAGE, alone / "raw" / "server" / SAME_NAME)
+    assert build(alone) == 0
+    for key, value in shared_lake.items():
+        monkeypatch.setenv(key, value)
+
+    # Whichever published first had not seen the other's commit: each builds once more.
+    for data_dir in (laptop, server):
+        assert build(data_dir) == 0
+        assert _marts(data_dir) == _marts(alone)
+    writers = {(data_dir / "lake" / "writer").read_text().strip() for data_dir in (laptop, server)}
+    assert len(writers) == 2  # each data dir its own writer id, its files under it
+    # Lake builds are numbered in commit order, never twice (dbt loads by that number).
+    with catalog.connect(laptop / "lake", read_only=True) as lake:
+        sources = {row[0] for row in lake.execute("select source_file from lake.raw_files"
+                                                  ).fetchall()}
+        builds = lake.execute("select count(*), count(distinct lake_build) from lake.builds"
+                              ).fetchone()
+        by_writer = lake.execute("select split_part(source_file, ':', 1), list(distinct "
+                                 "lake_build) from lake.raw_files group by 1").fetchall()
+    assert {f"{writer}:{SAME_NAME}" for writer in writers} <= sources  # same name, both kept
+    assert builds == (2, 2)
+    assert sorted(numbers for _, numbers in by_writer) == [[1], [2]]
+
+
+def test_a_forget_on_one_data_dir_is_seen_by_the_other(shared_lake, tmp_path):
+    laptop, server = _two_machines(tmp_path)
+    for data_dir in (laptop, server):
+        assert build(data_dir) == 0
+    forgotten = subprocess.run([str(CLI), "forget", SAME_NAME, "--data-dir", str(laptop)],
+                               capture_output=True, text=True, timeout=300)
+    assert forgotten.returncode == 0, forgotten.stderr
+    (laptop / "raw" / SAME_NAME).unlink()
+
+    assert build(server) == 0
+    laptop_writer = (laptop / "lake" / "writer").read_text().strip()
+    server_writer = (server / "lake" / "writer").read_text().strip()
+    sources = {row[0] for row in query(server, "select source_file from paper_sightings")}
+    assert f"{laptop_writer}:{SAME_NAME}" not in sources  # gone for everyone
+    assert f"{server_writer}:{SAME_NAME}" in sources  # the other machine's own file stays
+
+
+def test_a_killed_writer_leaves_the_shared_lake_at_its_last_commit(shared_lake, tmp_path):
+    laptop, server = _two_machines(tmp_path)
+    killed = subprocess.run([str(CLI), "build", "--data-dir", str(laptop)],
+                            capture_output=True, text=True, timeout=600,
+                            env={**os.environ, KILL_AT_ENV: "lake-commit"})
+    assert killed.returncode == -9  # its rows written to the shared data path, not committed
+    laptop_files = f"{(laptop / 'lake' / 'writer').read_text().strip()}:%"
+    rows_of_laptop = "select count(*) from paper_sightings where source_file like ?"
+
+    assert build(server) == 0  # the other writer commits and publishes as ever
+    assert scalar(server, rows_of_laptop, [laptop_files]) == 0
+    assert scalar(server, "select count(*) from paper_sightings") > 0
+    assert build(laptop) == 0  # the killed one's next build lands its files
+    assert build(server) == 0
+    assert scalar(server, rows_of_laptop, [laptop_files]) == \
+        scalar(laptop, rows_of_laptop, [laptop_files]) > 0

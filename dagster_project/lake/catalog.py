@@ -12,6 +12,7 @@ data dir can be moved or copied whole. Where the catalog and the files are is la
 concern: a team's lake has its catalog on PostgreSQL.
 """
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -73,7 +74,7 @@ def connect(lake_dir: Path, temp_dir: Path | None = None,
         if location.shared:
             duckdb_extensions.install_for_user(connection, "postgres")
         try:
-            connection.execute(attach_sql(location, read_only))
+            _attach(connection, location, read_only)
         except duckdb.Error as problem:
             raise (_unreachable(location, problem) if location.shared
                    else _damaged(lake_dir, problem)) from problem
@@ -89,14 +90,33 @@ def connect(lake_dir: Path, temp_dir: Path | None = None,
 
 
 CORRUPT_MARK = "Corrupt database file"
+# Two writers attaching a new shared catalog at once both create DuckLake's tables in it;
+# one fails (a duplicate key in PostgreSQL's own catalog), then finds them made.
+INITIALIZING = "Failed to initialize DuckLake"
+UNREACHABLE = "Unable to connect to Postgres"
+ATTACH_ATTEMPTS = 5
+
+
+def _attach(connection: duckdb.DuckDBPyConnection, location: LakeLocation,
+            read_only: bool) -> None:
+    for attempt in range(1, ATTACH_ATTEMPTS + 1):
+        try:
+            connection.execute(attach_sql(location, read_only))
+            return
+        except duckdb.Error as problem:
+            if not (location.shared and INITIALIZING in str(problem)) \
+                    or attempt == ATTACH_ATTEMPTS:
+                raise
+            time.sleep(0.2 * attempt)
 
 
 def _unreachable(location: LakeLocation, problem: duckdb.Error) -> "LakeUnreachable":
+    said = str(problem).strip().splitlines()[0]
+    what = "cannot be reached" if UNREACHABLE in said else "cannot be attached"
     return LakeUnreachable(
-        f"the shared lake's catalog, {location.describe()}, cannot be reached "
-        f"({str(problem).strip().splitlines()[0]}). Nothing was committed "
-        "and the local warehouse is unchanged: start PostgreSQL or check the lake catalog "
-        "setting, then build again")
+        f"the shared lake's catalog, {location.describe()}, {what} ({said}). Nothing was "
+        "committed and the local warehouse is unchanged: start PostgreSQL or check the lake "
+        "catalog setting, then build again")
 
 
 def _damaged(lake_dir: Path, problem: duckdb.Error) -> "LakeDamaged":

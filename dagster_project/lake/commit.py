@@ -6,9 +6,13 @@ raw files that changed or were re-parsed are deleted at commit, by lake build nu
 new rows of the same file, inserted earlier in the same transaction, stay.
 """
 
+import itertools
 import json
+import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -18,12 +22,41 @@ from dagster_project import faults
 from dagster_project.lake.tables import (
     LAKE_BUILD,
     RawFileEntry,
+    advance_head,
     next_lake_build,
     raw_files_table,
 )
 
 FLUSH_ROWS = 200_000
+CONFLICT = "Transaction conflict"  # DuckLake's word for a commit another one overtook
 FLUSH_BYTES = 256 * 2**20
+
+
+COMMIT_ATTEMPTS = 8  # a change overtaken by other writers' commits this often gives up
+
+log = logging.getLogger(__name__)
+Result = TypeVar("Result")
+
+
+def is_commit_conflict(problem: duckdb.Error) -> bool:
+    """Another writer of a shared lake committed first, and DuckLake could not merge the
+    two: this build is to be read again against the new snapshot."""
+    return isinstance(problem, duckdb.TransactionException) and CONFLICT in str(problem)
+
+
+def retried_on_conflict(attempt: Callable[[], Result]) -> tuple[Result, int]:
+    """attempt() (a whole read-and-commit, on its own connection) again while another
+    writer's commit overtakes it: its result, and how many conflicts were retried."""
+    for conflicts in itertools.count():
+        try:
+            return attempt(), conflicts
+        except duckdb.TransactionException as problem:
+            if not is_commit_conflict(problem) or conflicts + 1 == COMMIT_ATTEMPTS:
+                raise
+            log.warning("another writer's commit to the shared lake came first: reading "
+                        "again against it and committing again (attempt %d of %d)",
+                        conflicts + 2, COMMIT_ATTEMPTS)
+    raise AssertionError("unreachable")
 
 
 class LakeBuild:
@@ -97,6 +130,7 @@ class LakeBuild:
         text = json.dumps(summary, sort_keys=True)
         self.connection.execute("insert into lake.builds values (?, ?, ?)",
                                 [self.number, datetime.now(UTC), text])
+        advance_head(self.connection, self.number)
         self.connection.execute("call lake.set_commit_message('papers-warehouse', ?)",
                                 [f"lake build {self.number}: {text}"])
         faults.inject("lake-commit")

@@ -16,6 +16,7 @@ import duckdb
 
 from dagster_project.command_hint import command
 from dagster_project.lake import catalog
+from dagster_project.lake.origin import Origin, origin
 from dagster_project.raw.files import list_raw_files, raw_key
 
 METADATA = "__ducklake_metadata_lake"  # the catalog's own tables, as DuckLake attaches them
@@ -105,7 +106,7 @@ def refuse_damaged(connection: duckdb.DuckDBPyConnection, lake_dir: Path,
     damaged = damaged_files(connection)
     if not damaged:
         return
-    held = affected_raw_files(connection, damaged, raw_dir)
+    held = affected_raw_files(connection, damaged, raw_dir, origin(lake_dir))
     lines = [f"  {item.file.table}: {item.problem}" for item in damaged[:SHOWN]]
     if len(damaged) > SHOWN:
         lines.append(f"  … and {len(damaged) - SHOWN} more")
@@ -120,10 +121,10 @@ def refuse_damaged(connection: duckdb.DuckDBPyConnection, lake_dir: Path,
 
 
 def _candidates(connection: duckdb.DuckDBPyConnection, damaged: list[DamagedFile],
-                raw_dir: Path) -> dict[str, int | None]:
+                raw_dir: Path, ours: Origin) -> dict[str, int | None]:
     """Raw files the lake may hold rows of (name → lake build of its rows, if known): the
     raw-file index where it is intact, and every file in raw/."""
-    candidates: dict[str, int | None] = dict.fromkeys(raw_keys(raw_dir))
+    candidates: dict[str, int | None] = dict.fromkeys(raw_keys(raw_dir, ours))
     if not any(item.file.table == "raw_files" for item in damaged):
         candidates.update(connection.execute(
             "select source_file, lake_build from lake.raw_files").fetchall())
@@ -131,15 +132,15 @@ def _candidates(connection: duckdb.DuckDBPyConnection, damaged: list[DamagedFile
 
 
 def affected_raw_files(connection: duckdb.DuckDBPyConnection, damaged: list[DamagedFile],
-                       raw_dir: Path) -> list[str]:
+                       raw_dir: Path, ours: Origin) -> list[str]:
     """The raw files whose rows the damaged files may hold."""
-    candidates = _candidates(connection, damaged, raw_dir)
+    candidates = _candidates(connection, damaged, raw_dir, ours)
     return sorted({name for item in damaged
                    for name in raw_files_held(connection, item.file, candidates)})
 
 
-def raw_keys(raw_dir: Path) -> list[str]:
-    return [raw_key(path, raw_dir) for path in list_raw_files(raw_dir)]
+def raw_keys(raw_dir: Path, ours: Origin) -> list[str]:
+    return [ours.key(raw_key(path, raw_dir)) for path in list_raw_files(raw_dir)]
 
 
 def _size_problem(path: str, recorded: int | None, kind: str = "") -> str | None:

@@ -24,10 +24,11 @@ import pyarrow.compute as pc
 
 from dagster_project import faults
 from dagster_project.lake import catalog
-from dagster_project.lake.commit import LakeBuild
+from dagster_project.lake.commit import LakeBuild, retried_on_conflict
 from dagster_project.lake.compaction import compact_if_needed, delete_orphaned_files
 from dagster_project.lake.data_files import file_signatures, refuse_damaged
 from dagster_project.lake.migration import MigrationReport, migrate_parquet_lake
+from dagster_project.lake.origin import Origin, origin
 from dagster_project.lake.tables import (
     LakeTotals,
     RawFileEntry,
@@ -87,6 +88,7 @@ class IngestReport:
     # Raw files the lake holds rows of that are no longer in raw/ (their rows stay).
     files_gone: dict[str, int] = field(default_factory=dict)  # source_file → listings
     data_files: list[list] = field(default_factory=list)  # [path, size] the catalog names
+    commit_conflicts: int = 0  # a shared lake: commits another writer's overtook, retried
 
 
 @dataclass(frozen=True)
@@ -114,20 +116,32 @@ class FileResult:
 
 def ingest(raw_dir: Path, lake_dir: Path, progress: Progress | None = None,
            workers: int | None = None, temp_dir: Path | None = None) -> IngestReport:
-    """Parse the new and changed raw files into the lake, in one commit."""
+    """Parse the new and changed raw files into the lake, in one commit. In a shared lake
+    another writer's commit may overtake this one: then the raw files are read again
+    against it, and committed again."""
+    report, report.commit_conflicts = retried_on_conflict(
+        lambda: _ingest_once(raw_dir, lake_dir, progress, workers, temp_dir))
+    return report
+
+
+def _ingest_once(raw_dir: Path, lake_dir: Path, progress: Progress | None,
+                 workers: int | None, temp_dir: Path | None) -> IngestReport:
     report = IngestReport()
+    shared = catalog.lake_location(lake_dir).shared
     with catalog.connect(lake_dir, temp_dir) as connection:
         ensure_tables(connection)
         refuse_damaged(connection, lake_dir, raw_dir)
-        report.removed_debris = delete_orphaned_files(connection)
+        report.removed_debris = delete_orphaned_files(connection, shared)
         report.migrated = migrate_parquet_lake(connection, lake_dir)
-        known = read_raw_files(connection)
+        ours = origin(lake_dir)  # a shared lake's other writers' files are theirs to keep
+        known = {key: entry for key, entry in read_raw_files(connection).items()
+                 if ours.owns(key)}
         files = list_raw_files(raw_dir)
         report.files_seen = len(files)
-        listed = {raw_key(path, raw_dir) for path in files}
+        listed = {ours.key(raw_key(path, raw_dir)) for path in files}
         report.files_gone = {key: entry.records for key, entry in sorted(known.items())
                              if key not in listed}
-        tasks = _tasks(files, raw_dir, known, datetime.now(UTC))
+        tasks = _tasks(files, raw_dir, ours, known, datetime.now(UTC))
         build = LakeBuild(connection)
         for number, (task, result) in enumerate(_read_all(tasks, workers), start=1):
             _add(build, result, report)
@@ -138,27 +152,35 @@ def ingest(raw_dir: Path, lake_dir: Path, progress: Progress | None = None,
                                           "listings": report.records_written,
                                           "rejects": report.rejects_written})
         if report.lake_build is not None:
-            report.compacted = compact_if_needed(connection)
+            report.compacted = compact_if_needed(connection, shared)
         report.totals = lake_totals(connection)
         report.data_files = file_signatures(connection)
     return report
 
 
-def forget(raw_key: str, lake_dir: Path, raw_dir: Path) -> RawFileEntry | None:
-    """Delete one raw file's rows from the lake (the lake otherwise keeps vanished files)."""
+def forget(path: str, lake_dir: Path, raw_dir: Path) -> RawFileEntry | None:
+    """Delete the rows of this data dir's raw file at `path` (under raw/) from the lake,
+    which otherwise keeps vanished files' rows; in a shared lake, for every data dir."""
     if not catalog.exists(lake_dir):
         return None
+    key = origin(lake_dir).key(path)
+    entry, _ = retried_on_conflict(lambda: _forget_once(key, lake_dir, raw_dir))
+    if entry is not None:
+        log.warning("forgot %s: deleted its %d listings and %d rejects from the lake",
+                    key, entry.records, entry.rejects)
+    return entry
+
+
+def _forget_once(key: str, lake_dir: Path, raw_dir: Path) -> RawFileEntry | None:
     with catalog.connect(lake_dir) as connection:
         ensure_tables(connection)
         refuse_damaged(connection, lake_dir, raw_dir)
-        entry = read_raw_files(connection).get(raw_key)
+        entry = read_raw_files(connection).get(key)
         if entry is None:
             return None
         build = LakeBuild(connection)
-        build.forget(raw_key)
-        build.commit({"forgot": raw_key})
-    log.warning("forgot %s: deleted its %d listings and %d rejects from the lake",
-                raw_key, entry.records, entry.rejects)
+        build.forget(key)
+        build.commit({"forgot": key})
     return entry
 
 
@@ -168,11 +190,11 @@ def is_current(entry: RawFileEntry, signature: tuple) -> bool:
             and entry.parser_version == parser_version(entry.source_format))
 
 
-def _tasks(files: list[Path], raw_dir: Path, known: dict[str, RawFileEntry],
+def _tasks(files: list[Path], raw_dir: Path, ours: Origin, known: dict[str, RawFileEntry],
            ingested_at: datetime) -> list[FileTask]:
     tasks = []
     for path in files:
-        key, refused = raw_key(path, raw_dir), refusal(path, raw_dir)
+        key, refused = ours.key(raw_key(path, raw_dir)), refusal(path, raw_dir)
         try:
             signature = stat_signature(path) if refused is None else link_signature(path)
         except FileNotFoundError:

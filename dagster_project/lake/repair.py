@@ -26,7 +26,8 @@ from dagster_project.lake.data_files import (
     raw_keys,
 )
 from dagster_project.lake.ingest import IngestReport, ingest
-from dagster_project.lake.tables import TABLES, ensure_tables
+from dagster_project.lake.origin import origin
+from dagster_project.lake.tables import TABLES, advance_head, ensure_tables
 
 
 @dataclass
@@ -49,8 +50,9 @@ def repair(raw_dir: Path, lake_dir: Path, temp_dir: Path | None = None) -> Repai
         # is in a data file: the intact ones are then all that is copied.
         connection.execute("call ducklake_flush_inlined_data('lake')")
         report.damaged = damaged_files(connection)
-        held = affected_raw_files(connection, report.damaged, raw_dir)
-        in_raw = set(raw_keys(raw_dir))
+        ours = origin(lake_dir)
+        held = affected_raw_files(connection, report.damaged, raw_dir, ours)
+        in_raw = set(raw_keys(raw_dir, ours))
         connection.execute("begin transaction")
         damaged_paths = {item.file.path for item in report.damaged}
         intact = [file for file in current_files(connection) if file.path not in damaged_paths]
@@ -111,3 +113,4 @@ def _record(connection: duckdb.DuckDBPyConnection, report: RepairReport) -> None
     summary = (f'{{"repaired": {len(report.damaged)}, "reread": {len(report.reread)}, '
                f'"lost": {len(report.lost)}}}')
     connection.execute("insert into lake.builds values (?, now(), ?)", [number + 1, summary])
+    advance_head(connection, number + 1)

@@ -6,6 +6,7 @@
                 the stat signature that tells a changed file without reading it, the parser
                 version that read it, and the lake build that wrote its rows
     builds      one row per lake build: a counter that only grows, and what the build did
+    lake_head   one row, the last lake build: what serializes a shared lake's writers
 
 lake_build numbers a build's rows, so dbt loads exactly the rows of builds it has not seen
 (`lake_build > max loaded`), and Parquet statistics skip every older data file.
@@ -46,11 +47,18 @@ BUILD_SCHEMA = pa.schema([
     pa.field("summary", pa.string()),
 ])
 
+# One row: the last lake build. Every commit replaces it, so two writers' builds that
+# overlap in a shared lake conflict in DuckLake (an insert into a table another commit
+# deleted from), and the later one is retried: lake builds are numbered in commit order,
+# which dbt's incremental load (`lake_build > max loaded`) relies on.
+HEAD_SCHEMA = pa.schema([_LAKE_BUILD_FIELD])
+
 TABLES = {
     "listings": LISTING_SCHEMA.append(_LAKE_BUILD_FIELD),
     "rejects": REJECT_SCHEMA.append(_LAKE_BUILD_FIELD),
     "raw_files": RAW_FILE_SCHEMA,
     "builds": BUILD_SCHEMA,
+    "lake_head": HEAD_SCHEMA,
 }
 
 
@@ -99,6 +107,9 @@ def ensure_tables(connection: duckdb.DuckDBPyConnection, alias: str = "lake") ->
         empty = schema.empty_table()  # noqa: F841 (read by DuckDB's replacement scan)
         if not present:
             connection.execute(f"create table {alias}.{table} as select * from empty")
+            if table == "lake_head":  # a lake made before it: its builds so far
+                connection.execute(f"insert into {alias}.lake_head select coalesce("
+                                   f"max(lake_build), 0) from {alias}.builds")
             continue
         for column, duckdb_type in connection.execute(
                 "select column_name, column_type from (describe select * from empty)").fetchall():
@@ -122,6 +133,12 @@ def raw_files_table(entries: list[RawFileEntry]) -> pa.Table:
 def next_lake_build(connection: duckdb.DuckDBPyConnection, alias: str = "lake") -> int:
     return connection.execute(
         f"select coalesce(max(lake_build), 0) + 1 from {alias}.builds").fetchone()[0]
+
+
+def advance_head(connection: duckdb.DuckDBPyConnection, lake_build: int) -> None:
+    """In the committing transaction: this build is the lake's last (see HEAD_SCHEMA)."""
+    connection.execute("delete from lake.lake_head")
+    connection.execute("insert into lake.lake_head values (?)", [lake_build])
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ import dagster as dg
 from dagster_project.command_hint import command
 from dagster_project.lake import catalog
 from dagster_project.lake.ingest import ingest
+from dagster_project.lake.origin import origin
 from dagster_project.raw.schema import LISTING_SCHEMA, REJECT_SCHEMA
 from dagster_project.warehouse import quality_process
 from dagster_project.warehouse.build_state import raw_digest, record_lake_step
@@ -55,11 +56,13 @@ def lake_files(context: dg.AssetExecutionContext):
     if len(report.problems) > PROBLEMS_LOGGED:
         context.log.warning(f"… and {len(report.problems) - PROBLEMS_LOGGED} more rejects: "
                             "see the rejects table")
+    ours = origin(paths.lake)
     for source_file, listings in newly_gone(paths, report.files_gone).items():
+        path = ours.path(source_file)
         context.log.warning(
-            f"{source_file} is gone from {paths.raw}: its {listings} listings stay in the lake "
+            f"{path} is gone from {paths.raw}: its {listings} listings stay in the lake "
             f"(the lake is the record); to drop them: "
-            f"{command('forget', source_file, data_dir=paths.root)}")
+            f"{command('forget', path, data_dir=paths.root)}")
     if report.files_seen == 0:
         context.log.warning(f"no raw files in {paths.raw}: put scraped pages there")
     # This run's work, then what the whole lake holds (from its raw-file index).
@@ -69,7 +72,10 @@ def lake_files(context: dg.AssetExecutionContext):
         else dg.MetadataValue.text(location.describe())
     build = {"lake build": report.lake_build or "none (nothing changed)",
              "compacted": report.compacted,
-             **({"migrated": report.migrated.line()} if report.migrated else {})}
+             **({"migrated": report.migrated.line()} if report.migrated else {}),
+             **({"writer": origin(paths.lake).prefix.rstrip(":"),
+                 "commit conflicts retried": report.commit_conflicts}
+                if location.shared else {})}
     yield dg.MaterializeResult(
         asset_key="lake_listings",
         metadata={
