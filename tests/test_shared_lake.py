@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from bench.postgres_server import postgres_server
 from dagster_project.faults import KILL_AT_ENV
 from dagster_project.lake import catalog
 from dagster_project.settings import LAKE_CATALOG_ENV, LAKE_DATA_ENV
 from tests.conftest import SAMPLE
 from tests.pipeline_helpers import build, query, scalar
-from tests.postgres_server import postgres_server
 
 pytestmark = pytest.mark.shared_lake
 

@@ -1,5 +1,6 @@
-"""A real PostgreSQL server for the shared-lake tests: Debian's postgresql package, a cluster
-made with initdb in a temp dir, listening only on a unix socket there, stopped afterwards."""
+"""A real PostgreSQL server for the shared-lake tests and bench: Debian's postgresql package,
+a cluster made with initdb in a temp dir, listening only on a unix socket there, stopped
+afterwards."""
 
 import contextlib
 import getpass
