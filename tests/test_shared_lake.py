@@ -185,3 +185,29 @@ def test_a_killed_writer_leaves_the_shared_lake_at_its_last_commit(shared_lake, 
     assert build(server) == 0
     assert scalar(server, rows_of_laptop, [laptop_files]) == \
         scalar(laptop, rows_of_laptop, [laptop_files]) > 0
+
+
+def test_postgres_stopped_during_a_build_publishes_nothing(server, shared_lake, tmp_path):
+    data_dir = _data_dir(tmp_path / "laptop", SAMPLE)
+    assert build(data_dir) == 0
+    warehouse = data_dir / "warehouse.duckdb"
+    before = hashlib.sha256(warehouse.read_bytes()).hexdigest()
+    shutil.copy(NEW_PAGE, data_dir / "raw" / SAME_NAME)
+
+    process = _cli_build(data_dir)
+    seen = []
+    for line in process.stdout:  # the lake committed, the raw suite ran: dbt is starting
+        seen.append(line)
+        if line.startswith("checks "):
+            server.stop()
+            break
+    try:
+        output = "".join(seen) + process.communicate(timeout=600)[0]
+    finally:
+        server.resume()
+
+    assert process.returncode == 1, output
+    assert f"{warehouse} is unchanged" in output
+    assert hashlib.sha256(warehouse.read_bytes()).hexdigest() == before
+    assert build(data_dir) == 0  # the server back: the build finishes the work
+    assert scalar(data_dir, "select count(*) from paper_sightings") > 46

@@ -113,7 +113,7 @@ def _reject_lines(paths: DataPaths, lake_build) -> list[str]:
                 "where lake_build = ? and not starts_with(reason, ?) "
                 f"order by source_file, line_number limit {MAX_REJECTS_SHOWN}",
                 [lake_build, NO_PAPERS]).fetchall()
-    except duckdb.Error:
+    except (duckdb.Error, catalog.LakeDamaged):  # incl. a shared lake's catalog gone away
         return []  # a summary never fails the build
     return [f"    rejected {file}{':' + str(line) if line else ''}: {reason}"
             for file, line, reason in rows]
