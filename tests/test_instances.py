@@ -41,7 +41,7 @@ def test_every_publish_records_numbers_to_chart(demo):
 
 def test_dbt_s_own_lines_are_in_the_run_log(published_sample):
     """The UI (and `build --verbose`) shows what dbt printed, node by node, in the dbt step's
-    log: gathered into few records, since each record is an event the instance stores."""
+    log: gathered into batches, since each record is an event the instance stores."""
     instance = _instance(published_sample)
     (run,) = instance.get_runs(limit=1)
     records = [entry.user_message for entry in instance.all_logs(run.run_id)
@@ -49,4 +49,6 @@ def test_dbt_s_own_lines_are_in_the_run_log(published_sample):
     dbt_lines = [line for record in records for line in record.splitlines()]
     assert any(line.startswith("Running with dbt=") for line in dbt_lines)
     assert any(line.startswith("Done. PASS=") for line in dbt_lines)
-    assert len(records) < 10 < len(dbt_lines)
+    # Batched (at most a record a second while dbt runs, then the rest at its end): fewer
+    # records than lines, however fast or slow this machine runs dbt's nodes.
+    assert len(records) < len(dbt_lines)
