@@ -28,10 +28,8 @@ from dagster_project.lake.tables import (
 )
 
 FLUSH_ROWS = 200_000
-CONFLICT = "Transaction conflict"  # DuckLake's word for a commit another one overtook
 FLUSH_BYTES = 256 * 2**20
-
-
+CONFLICT = "Transaction conflict"  # DuckLake's word for a commit another one overtook
 COMMIT_ATTEMPTS = 8  # a change overtaken by other writers' commits this often gives up
 
 log = logging.getLogger(__name__)
