@@ -7,7 +7,6 @@ Ctrl-C must not land in a slow call); the step logs the lines between its own ev
 """
 
 import contextlib
-import time
 
 
 class RunLogLines:
@@ -16,7 +15,6 @@ class RunLogLines:
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.pending = ""
-        self.drained_at = 0.0
 
     def write(self, text: str) -> int:
         self.pending += text
@@ -30,11 +28,8 @@ class RunLogLines:
     def isatty(self) -> bool:
         return False
 
-    def drain(self, at_most_every: float = 0.0) -> list[str]:
-        """The lines since the last drain; none yet if that was under `at_most_every` s ago."""
-        if time.monotonic() - self.drained_at < at_most_every:
-            return []
-        lines, self.lines, self.drained_at = self.lines, [], time.monotonic()
+    def drain(self) -> list[str]:
+        lines, self.lines = self.lines, []
         return lines
 
 

@@ -1,6 +1,6 @@
 """The dbt models as Dagster assets; dbt tests show up as their asset checks."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -84,14 +84,15 @@ def dbt_models(context: dg.AssetExecutionContext):
                          context=context, target_path=paths.build_dir / "dbt_target")
     faults.inject("dbt-start")
     # dbt's line per node goes to the run log (the UI, --verbose), not to the CLI's output:
-    # while dbt runs, the lines of the last second as one record (the CLI's progress reads
-    # them), since every record is an event the instance stores on its own (a record per
-    # line was ~125 events, ~1.9 s on the sample).
+    # the lines gathered so far as one record, since every record is an event the instance
+    # stores on its own (a record per line was ~125 events, ~1.9 s on the sample). Never
+    # while dagster-dbt's event stream is suspended mid-run: a Ctrl-C landing in a slow
+    # call of ours then would leave its generators to be closed by the garbage collector,
+    # which prints their traceback.
     with stdout_lines() as dbt_lines:
         try:
-            for event in with_table_metadata(
-                    invocation.stream(), invocation.manifest, paths.build_db,
-                    while_running=lambda: _log_lines(context, dbt_lines.drain(1.0))):
+            for event in with_table_metadata(invocation.stream(), invocation.manifest,
+                                             paths.build_db):
                 _log_lines(context, dbt_lines.drain())
                 yield event
                 faults.inject("dbt")
@@ -105,8 +106,7 @@ def _log_lines(context: dg.AssetExecutionContext, lines: list[str]) -> None:
         context.log.debug("\n".join(lines))
 
 
-def with_table_metadata(events: Iterator, manifest: dict, build_db: Path,
-                        while_running: Callable[[], None] = lambda: None) -> Iterator:
+def with_table_metadata(events: Iterator, manifest: dict, build_db: Path) -> Iterator:
     """dbt's events, each model's with its column types and (tables only) row count.
 
     dagster-dbt's own `fetch_row_counts()` / `fetch_column_metadata()` open the build file
@@ -115,13 +115,12 @@ def with_table_metadata(events: Iterator, manifest: dict, build_db: Path,
     ~20 s to a 26 s dbt build of the sample. Instead: let dbt finish (its process holds the
     only write lock), then read every model's facts through one short read-only connection
     (~25 ms). Events are held until dbt ends; a failed build yields what it produced, without
-    the extra metadata, then raises. `while_running` is called after each event dbt emits.
+    the extra metadata, then raises.
     """
     produced, failure = [], None
     try:
         for event in events:
             produced.append(event)
-            while_running()
     except Exception as error:  # re-raised below, after the events that did happen
         failure = error
     nodes = {id(event): node for event in produced
