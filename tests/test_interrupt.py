@@ -43,7 +43,7 @@ def test_a_stop_cancels_the_run_and_leaves_the_warehouse(published_sample, tmp_p
     seen = []
     for line in build_process.stdout:
         seen.append(line)
-        if line.startswith("checks "):  # the raw suite's line ends when dbt's first node does
+        if line.startswith("checks "):  # the raw suite's line ends when dbt's step starts
             time.sleep(1)
             if whole_group:
                 os.killpg(build_process.pid, signal_number)

@@ -16,8 +16,9 @@ PARSE = re.compile(r"parsing new or changed raw files: (\d+)/(\d+)")
 DBT_NODE = re.compile(r"^\s*(\d+) of (\d+) (?:OK|PASS|WARN|ERROR|FAIL|SKIP)", re.MULTILINE)
 # Printed by the summary (this build's rejects, the failed step), or said better by the CLI.
 NOT_REPEATED = ("rejected ", "… and ", "Dependencies for step ")
-STAGE_OF_STEP = {"dashboard": "dashboard", "warehouse": "publish"}
 DBT_STEP = "dbt_models"
+# dbt's own lines reach the log when dbt is done, so its stage starts with its step.
+STAGE_OF_STEP = {DBT_STEP: "dbt", "dashboard": "dashboard", "warehouse": "publish"}
 
 
 class StageProgress(logging.Handler):
