@@ -30,7 +30,7 @@ from bench.postgres_server import postgres_server
 from bench.run import DEFAULT_WORKDIR, build_env, find_cli, machine, measure
 from dagster_project.settings import LAKE_CATALOG_ENV, LAKE_DATA_ENV
 
-RETRIED = re.compile(r"after (\d+) commits of other writers came first")
+RETRIED = re.compile(r"after (\d+) commits? of (?:another writer|other writers) came first")
 MARTS = {"papers": "select count(*) from papers",
          "sightings": "select count(*) from paper_sightings",
          "daily_counts total": "select sum(papers) from daily_counts",

@@ -6,16 +6,21 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from bench.postgres_server import postgres_server
 from dagster_project.faults import KILL_AT_ENV
-from dagster_project.lake import catalog
+from dagster_project.lake import catalog, compaction
+from dagster_project.lake.data_files import current_files
+from dagster_project.lake.ingest import ingest
 from dagster_project.settings import LAKE_CATALOG_ENV, LAKE_DATA_ENV
 from tests.conftest import SAMPLE
 from tests.pipeline_helpers import build, query, scalar
+from tests.test_ingest import write_page
 
 pytestmark = pytest.mark.shared_lake
 
@@ -150,18 +155,66 @@ def test_two_data_dirs_build_at_once_and_both_publish_the_union(shared_lake, tmp
     assert {f"{writer}:{SAME_NAME}" for writer in writers} <= sources  # same name, both kept
     assert builds == (2, 2)
     assert sorted(numbers for _, numbers in by_writer) == [[1], [2]]
+    # A machine's Dagster UI shows the shared lake's totals as its last run saw them: the
+    # writer that committed last (or ran again after the other's commit) shows the union.
+    shown = []
+    for data_dir in (laptop, server):
+        instance = dg.DagsterInstance.from_config(str(data_dir / ".dagster"))
+        event = instance.get_latest_materialization_event(dg.AssetKey("lake_listings"))
+        shown.append(event.asset_materialization.metadata)
+    union = [metadata for metadata in shown if metadata["files in lake"].value == len(sources)]
+    assert union, shown
+    assert all(metadata["dagster/row_count"].value == _lake_listings(laptop) for metadata in union)
+
+
+def _lake_listings(data_dir: Path) -> int:
+    with catalog.connect(data_dir / "lake", read_only=True) as lake:
+        return lake.execute("select count(*) from lake.listings").fetchone()[0]
+
+
+def test_compaction_beside_another_writer_loses_nothing(shared_lake, tmp_path, monkeypatch):
+    """Two writers commit a page at a time side by side and compact once files pile up; a
+    compaction that another writer's commit overtook is skipped, and nothing is lost."""
+    monkeypatch.setattr(compaction, "COMPACT_FROM_FILES", 3)
+    pages, cards = 8, 12
+
+    def collect(machine: str) -> list:
+        raw = tmp_path / machine / "raw"
+        raw.mkdir(parents=True)
+        reports = []
+        for day in range(1, pages + 1):
+            write_page(raw, f"2025-12-{day:02}_{machine}.txt", day=f"Dec {day}", cards=cards)
+            reports.append(ingest(raw, tmp_path / machine / "lake", workers=1))
+        return reports
+
+    with ThreadPoolExecutor(2) as pool:
+        reports = [report for machine in pool.map(collect, ["laptop", "server"])
+                   for report in machine]
+
+    assert all(report.lake_build for report in reports)  # every page committed
+    assert any(report.compacted for report in reports)
+    with catalog.connect(tmp_path / "laptop" / "lake", read_only=True) as lake:
+        per_writer = lake.execute(
+            "select split_part(source_file, ':', 1), count(*), count(distinct "
+            "(source_file, line_number)) from lake.listings group by 1").fetchall()
+        assert [problem for file in current_files(lake) if (problem := file.problem())] == []
+        builds = lake.execute("select count(*), count(distinct lake_build) from lake.builds"
+                              ).fetchone()
+    assert [rows for _, *rows in per_writer] == [[pages * cards, pages * cards]] * 2
+    assert builds == (2 * pages, 2 * pages)
 
 
 def test_a_forget_on_one_data_dir_is_seen_by_the_other(shared_lake, tmp_path):
     laptop, server = _two_machines(tmp_path)
     for data_dir in (laptop, server):
         assert build(data_dir) == 0
+    assert "up to date" in _finished(_cli_build(server))  # asked the catalog, no run
     forgotten = subprocess.run([str(CLI), "forget", SAME_NAME, "--data-dir", str(laptop)],
                                capture_output=True, text=True, timeout=300)
     assert forgotten.returncode == 0, forgotten.stderr
     (laptop / "raw" / SAME_NAME).unlink()
 
-    assert build(server) == 0
+    assert "up to date" not in _finished(_cli_build(server))
     laptop_writer = (laptop / "lake" / "writer").read_text().strip()
     server_writer = (server / "lake" / "writer").read_text().strip()
     sources = {row[0] for row in query(server, "select source_file from paper_sightings")}

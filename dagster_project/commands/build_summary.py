@@ -36,9 +36,9 @@ def summarize(result, paths: DataPaths, seconds: float) -> str:
         lines.append(f"  lake: {lake['migrated']}")
     if lake.get("lake build") not in (None, "none (nothing changed)"):
         compacted = ", then compacted" if lake.get("compacted") else ""
-        if lake.get("commit conflicts retried"):
-            compacted += (f" (after {lake['commit conflicts retried']} commits of other "
-                          "writers came first: read again and retried)")
+        if retried := lake.get("commit conflicts retried"):
+            others = "commit of another writer" if retried == 1 else "commits of other writers"
+            compacted += f" (after {retried} {others} came first: read again and retried)"
         lines.append(f"  lake: committed lake build {lake['lake build']} to "
                      f"{catalog.lake_location(paths.lake).describe()}{compacted}")
     lines += _reject_lines(paths, lake.get("lake build"))

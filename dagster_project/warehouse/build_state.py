@@ -21,7 +21,7 @@ pinned versions):
 The lake's content is its raw-file index, not its DuckLake snapshot id: compaction and a
 touched file's new stats commit snapshots too, and neither changes a row. A missing or damaged
 record only makes a build redo work, never skip it. Stdlib only: the CLI reads this before
-anything heavy is imported.
+anything heavy is imported (a shared lake's catalog is asked through DuckDB).
 """
 
 import hashlib
@@ -73,13 +73,18 @@ def raw_digest(raw_dir: Path) -> str:
 # The CLI: nothing a build reads changed since the last publish.
 
 def is_up_to_date(paths: DataPaths) -> bool:
-    if lake_location(paths.lake).shared:
-        return False  # another data dir may have committed: only the catalog can tell
     published = _read(paths).get("published")
-    return isinstance(published, dict) and published.get("raw") == raw_digest(paths.raw) \
-        and published.get("catalog") == file_stat(_catalog(paths)) \
-        and not wal_of(_catalog(paths)).exists() and _is_current(paths, published) \
-        and _data_files_intact(paths, published.get("data files"))
+    if not (isinstance(published, dict) and published.get("raw") == raw_digest(paths.raw)
+            and _is_current(paths, published)
+            and _data_files_intact(paths, published.get("data files"))):
+        return False
+    if lake_location(paths.lake).shared:
+        # Other data dirs commit to it: only its catalog can tell (one query, no stack).
+        from dagster_project.lake.shared_content import shared_lake_content
+
+        return shared_lake_content(paths.lake) == published.get("lake")
+    return published.get("catalog") == file_stat(_catalog(paths)) \
+        and not wal_of(_catalog(paths)).exists()
 
 
 # The run.
